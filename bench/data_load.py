@@ -1,0 +1,64 @@
+"""How fast does `load_mnist` give all 70,000 digits as tensors, against decoding the PNGs one by one?
+
+Both routes are measured in this one run, on the same machine and the same files, so the ratio holds
+however noisy the machine is. Run: `python bench/data_load.py [--repeats 3]`. Writes
+bench/results/data_load.json. Target: all 70,000 digits as tensors in under 1 s on 2 cores."""
+import argparse, json, os, platform, time
+from pathlib import Path
+
+import numpy as np, torch
+from PIL import Image
+from fastprogress.fastprogress import progress_bar
+import digitlab.data as dd
+
+def png_route(folder: Path):
+    "The book's way: open, decode and stack every PNG, one file at a time"
+    out = {}
+    for split in ('training', 'testing'):
+        files = sorted(folder.glob(f'{split}/*/*.png'))
+        ims = [np.array(Image.open(f)) for f in progress_bar(files, leave=False)]
+        out[split] = (torch.from_numpy(np.stack(ims)).float()/255, torch.tensor([int(f.parent.name) for f in files]))
+    return out
+
+def fast_route():
+    "digitlab's loader, from a cold in-process cache (the arrays are read from disk again)"
+    dd._load_arrays.cache_clear()
+    return {s: dd.load_mnist(s) for s in ('train', 'test')}
+
+def idx_route():
+    "Straight from the four gzipped IDX files, parsed and checked, no cache at all"
+    d = dd.idx_dir()
+    return None if d is None else {s: dd.read_mnist_idx(d, s) for s in ('train', 'test')}
+
+def timed(f, repeats):
+    ts = []
+    for _ in range(repeats):
+        t = time.perf_counter(); res = f(); ts.append(time.perf_counter() - t)
+    return res, ts
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--repeats', type=int, default=3, help='runs of each route (the PNG route runs once: it is the slow one)')
+    args = ap.parse_args()
+    folder = dd.mnist_full(verbose=True)
+    fast, t_fast = timed(fast_route, args.repeats)
+    pngs, t_png = timed(lambda: png_route(folder), 1)
+    idx, t_idx = timed(idx_route, args.repeats)
+    n = sum(len(y) for _, y in fast.values())
+    assert n == sum(len(y) for _, y in pngs.values()), 'the two routes gave different numbers of digits'
+    # same pixels: the PNG route is grouped by digit, so compare the sorted pixel sums per split
+    for (xf, _), (xp, _) in zip(fast.values(), pngs.values()):
+        assert torch.equal(xf.sum((1, 2)).sort().values, xp.sum((1, 2)).sort().values), 'the two routes gave different pixels'
+    res = dict(digits=n, fast_loader_s=min(t_fast), fast_loader_runs_s=t_fast, png_route_s=t_png[0],
+               idx_files_s=min(t_idx) if idx is not None else None,
+               speedup=t_png[0]/min(t_fast), target_s=1.0, meets_target=min(t_fast) < 1.0,
+               cpus=os.cpu_count(), torch_threads=torch.get_num_threads(), python=platform.python_version(), torch=torch.__version__)
+    print(f"{n:,} digits as tensors")
+    print(f"  load_mnist (cached arrays)  {res['fast_loader_s']:7.3f} s   (best of {args.repeats})")
+    if idx is not None: print(f"  parse the IDX .gz files     {res['idx_files_s']:7.3f} s   (best of {args.repeats})")
+    print(f"  decode PNGs one by one      {res['png_route_s']:7.3f} s")
+    print(f"  PNG route / load_mnist      {res['speedup']:7.1f} x     target: load_mnist under 1 s: {'met' if res['meets_target'] else 'NOT met'}")
+    out = Path(__file__).parent/'results'/'data_load.json'
+    out.parent.mkdir(exist_ok=True)
+    tmp = out.with_suffix('.json.tmp'); tmp.write_text(json.dumps(res, indent=2) + '\n'); os.replace(tmp, out)
+    print(f"wrote {out}")
