@@ -7,9 +7,17 @@ Docs: https://digitlab.github.io/digitlab/index.html.md"""
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/index.ipynb #4c98a18c
-import digitlab.data
+# %% ../nbs/index.ipynb #f6a4b36e
+import digitlab.data, digitlab.pixels, digitlab.sgd, digitlab.linear, digitlab.optim, digitlab.sample, digitlab.nn, digitlab.predict
 from digitlab.data import *
+from digitlab.pixels import *
+from digitlab.sgd import *
+from digitlab.linear import *
+from digitlab.optim import *
+from digitlab.sample import *
+from digitlab.nn import *
+from digitlab.predict import *
 
 # every public name of every lesson module; a new lesson adds its module here
-__all__ = [*digitlab.data.__all__]
+__all__ = [n for m in (digitlab.data, digitlab.pixels, digitlab.sgd, digitlab.linear, digitlab.optim, digitlab.sample,
+                       digitlab.nn, digitlab.predict) for n in m.__all__]
