@@ -12,4 +12,15 @@ from fastai.data.load import DataLoader
 from .linear import sample_xy
 
 # %% auto #0
-__all__ = []
+__all__ = ['sample_dls']
+
+# %% ../nbs/05_fastai_learner.ipynb #b605c8d1
+def sample_dls(bs:int=256, # batch size
+               flat:bool=True, # flatten each image to 784 numbers
+               shuffle:bool=False, # shuffle the training batches each epoch (the book does not)
+               device=None, # where the batches go; None lets fastai choose
+              ) -> DataLoaders:
+    "`DataLoaders` over MNIST_SAMPLE's `(image, label)` pairs, built as the chapter builds them"
+    train_x, train_y, valid_x, valid_y = sample_xy(flat)
+    return DataLoaders(DataLoader(list(zip(train_x, train_y)), bs=bs, shuffle=shuffle),
+                       DataLoader(list(zip(valid_x, valid_y)), bs=bs), device=device)
