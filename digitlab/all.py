@@ -8,7 +8,7 @@ Docs: https://digitlab.github.io/digitlab/index.html.md"""
 __all__ = []
 
 # %% ../nbs/index.ipynb #f6a4b36e
-import digitlab.data, digitlab.pixels, digitlab.sgd, digitlab.linear, digitlab.optim, digitlab.sample, digitlab.nn, digitlab.predict
+import digitlab.data, digitlab.pixels, digitlab.sgd, digitlab.linear, digitlab.optim, digitlab.sample, digitlab.nn, digitlab.predict, digitlab.learner
 from digitlab.data import *
 from digitlab.pixels import *
 from digitlab.sgd import *
@@ -17,7 +17,8 @@ from digitlab.optim import *
 from digitlab.sample import *
 from digitlab.nn import *
 from digitlab.predict import *
+from digitlab.learner import *
 
 # every public name of every lesson module; a new lesson adds its module here
 __all__ = [n for m in (digitlab.data, digitlab.pixels, digitlab.sgd, digitlab.linear, digitlab.optim, digitlab.sample,
-                       digitlab.nn, digitlab.predict) for n in m.__all__]
+                       digitlab.nn, digitlab.predict, digitlab.learner) for n in m.__all__]

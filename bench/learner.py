@@ -1,0 +1,107 @@
+"""MiniLearner against the bare PyTorch loop and fastai's Learner: seconds per epoch, side by side in one run.
+
+Same model, same data (tensors in memory, served by TensorLoader), same batch size, same optimizer
+(BasicOptim for the bare loop and MiniLearner, fastai's identical SGD for fastai's Learner), progress
+bars off. Each case: one warm-up epoch, then the median of `--epochs` timed epochs (training and
+validation with the metric); the learners' epochs are timed inside one `fit`, from the epoch's first
+event to its last. Writes bench/results/learner.json and learner.png beside it.
+Run: `python bench/learner.py [--epochs 5]`.
+
+Not measured yet: the resnet18 comparison of the issue (MiniLearner + TensorLoader against the
+chapter's ImageDataLoaders + vision_learner route)."""
+import argparse, json, os, platform, statistics, time, warnings
+from pathlib import Path
+
+import torch, torch.nn.functional as F
+from torch import nn
+import matplotlib; matplotlib.use('Agg')
+import matplotlib.pyplot as plt
+from fastai.learner import Learner
+from fastai.callback.core import Callback
+import fastai.callback.progress  # adds Learner.no_bar
+from fastai.data.core import DataLoaders
+from fastai.optimizer import SGD
+from digitlab.all import (BasicOptim, MiniCallback, MiniLearner, TensorLoader, batch_accuracy, load_mnist,
+                          mnist_loss, sample_xy, simple_net)
+
+class EpochTimes:
+    "Times each epoch from its first event to its last, inside one `fit` (so per-fit setup is not counted)"
+    def before_epoch(self): self.t = time.perf_counter()
+    def after_epoch(self): self.times.append(time.perf_counter() - self.t)
+    def before_fit(self): self.times = []
+class MiniTimes(EpochTimes, MiniCallback): order = -100
+class FastaiTimes(EpochTimes, Callback): order = -100
+
+def accuracy10(preds, yb): return (preds.argmax(-1) == yb).float().mean()
+
+def datasets():
+    "name -> (train_x, train_y, valid_x, valid_y, loss, metric, n_out)"
+    tx, ty, vx, vy = sample_xy()
+    (fx, fy), (gx, gy) = load_mnist('train'), load_mnist('test')
+    return {'MNIST_SAMPLE': (tx, ty, vx, vy, mnist_loss, batch_accuracy, 1),
+            'full MNIST': (fx.view(-1, 784), fy, gx.view(-1, 784), gy, F.cross_entropy, accuracy10, 10)}
+
+def raw_epoch(model, dl, vdl, opt, loss_func, metric):
+    "The bare loop: train, then validation loss and metric weighted by batch size"
+    model.train()
+    for xb, yb in dl:
+        loss_func(model(xb), yb).backward(); opt.step(); opt.zero_grad()
+    model.eval(); tot = torch.zeros(2); n = 0
+    with torch.no_grad():
+        for xb, yb in vdl:
+            p = model(xb); tot += torch.stack([loss_func(p, yb), metric(p, yb)])*len(yb); n += len(yb)
+    return tot/n
+
+def time_epochs(run_epoch, epochs):
+    run_epoch()
+    ts = []
+    for _ in range(epochs):
+        t = time.perf_counter(); run_epoch(); ts.append(time.perf_counter() - t)
+    return statistics.median(ts)
+
+def bench_case(data, make_model, lr, bs, epochs):
+    tx, ty, vx, vy, loss_func, metric, n_out = data
+    dl, vdl = TensorLoader(tx, ty, bs=bs, shuffle=True, seed=0), TensorLoader(vx, vy, bs=bs)
+    torch.manual_seed(0); m = make_model(n_out)
+    opt = BasicOptim(m.parameters(), lr)
+    raw = time_epochs(lambda: raw_epoch(m, dl, vdl, opt, loss_func, metric), epochs)
+    torch.manual_seed(0)
+    mt = MiniTimes()
+    MiniLearner((dl, vdl), make_model(n_out), loss_func, BasicOptim, lr=lr, metrics=[metric], progress=False,
+                device='cpu', cbs=[mt]).fit(epochs + 1)
+    ours = statistics.median(mt.times[1:])
+    torch.manual_seed(0)
+    ft = FastaiTimes()
+    fa = Learner(DataLoaders(dl, vdl), make_model(n_out), opt_func=SGD, loss_func=loss_func, metrics=metric, cbs=ft)
+    with fa.no_bar(), fa.no_logging(): fa.fit(epochs + 1, lr)
+    theirs = statistics.median(ft.times[1:])
+    return dict(raw_s=raw, mini_s=ours, fastai_s=theirs, mini_over_raw=ours/raw, mini_over_fastai=ours/theirs)
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--epochs', type=int, default=5, help='timed epochs per case (after one warm-up)')
+    ap.add_argument('--bs', type=int, default=256)
+    args = ap.parse_args()
+    warnings.filterwarnings('ignore')
+    models = {'linear': (lambda n: nn.Linear(784, n), 1.0), 'simple_net': (lambda n: simple_net(n_out=n), 0.1)}
+    res = {}
+    for dname, data in datasets().items():
+        for mname, (make, lr) in models.items():
+            r = res[f'{mname} / {dname}'] = bench_case(data, make, lr, args.bs, args.epochs)
+            print(f"{mname:10s} {dname:12s}  raw {r['raw_s']*1e3:7.1f} ms  MiniLearner {r['mini_s']*1e3:7.1f} ms  "
+                  f"fastai {r['fastai_s']*1e3:7.1f} ms   Mini/raw {r['mini_over_raw']:.2f}  Mini/fastai {r['mini_over_fastai']:.2f}")
+    worst = max(r['mini_over_raw'] for r in res.values())
+    print(f"worst MiniLearner/raw ratio {worst:.2f} (target at most 1.15): {'met' if worst <= 1.15 else 'NOT met'}")
+    out = Path(__file__).parent/'results'
+    out.mkdir(exist_ok=True)
+    meta = dict(bs=args.bs, timed_epochs=args.epochs, cpus=os.cpu_count(), torch_threads=torch.get_num_threads(),
+                python=platform.python_version(), torch=torch.__version__, target_mini_over_raw=1.15, worst_mini_over_raw=worst)
+    tmp = out/'learner.json.tmp'; tmp.write_text(json.dumps(dict(meta=meta, cases=res), indent=2) + '\n'); os.replace(tmp, out/'learner.json')
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    names = list(res); xs = range(len(names))
+    for i, (k, lbl) in enumerate([('raw_s', 'bare loop'), ('mini_s', 'MiniLearner'), ('fastai_s', 'fastai Learner')]):
+        ax.bar([x + 0.27*(i - 1) for x in xs], [res[n][k]*1e3 for n in names], width=0.27, label=lbl)
+    ax.set_xticks(list(xs)); ax.set_xticklabels(names, fontsize=8)
+    ax.set(ylabel='ms per epoch', title='Seconds per epoch, same model, data and batch size'); ax.legend()
+    fig.tight_layout(); fig.savefig(out/'learner.png.tmp.png', dpi=110); os.replace(out/'learner.png.tmp.png', out/'learner.png')
+    print(f"wrote {out/'learner.json'} and {out/'learner.png'}")
