@@ -49,15 +49,16 @@ if __name__ == '__main__':
     # same pixels: the PNG route is grouped by digit, so compare the sorted pixel sums per split
     for (xf, _), (xp, _) in zip(fast.values(), pngs.values()):
         assert torch.equal(xf.sum((1, 2)).sort().values, xp.sum((1, 2)).sort().values), 'the two routes gave different pixels'
-    res = dict(digits=n, fast_loader_s=min(t_fast), fast_loader_runs_s=t_fast, png_route_s=t_png[0],
+    # the headline is the first run: later ones reuse memory the first one had to fault in, and look faster
+    res = dict(digits=n, fast_loader_s=t_fast[0], fast_loader_runs_s=t_fast, png_route_s=t_png[0],
                idx_files_s=min(t_idx) if idx is not None else None,
-               speedup=t_png[0]/min(t_fast), target_s=1.0, meets_target=min(t_fast) < 1.0,
+               speedup=t_png[0]/t_fast[0], target_s=1.0, meets_target=max(t_fast) < 1.0,
                cpus=os.cpu_count(), torch_threads=torch.get_num_threads(), python=platform.python_version(), torch=torch.__version__)
     print(f"{n:,} digits as tensors")
-    print(f"  load_mnist (cached arrays)  {res['fast_loader_s']:7.3f} s   (best of {args.repeats})")
+    print(f"  load_mnist (cached arrays)  {res['fast_loader_s']:7.3f} s   (first run; all {args.repeats}: {', '.join(f'{t:.3f}' for t in t_fast)})")
     if idx is not None: print(f"  parse the IDX .gz files     {res['idx_files_s']:7.3f} s   (best of {args.repeats})")
     print(f"  decode PNGs one by one      {res['png_route_s']:7.3f} s")
-    print(f"  PNG route / load_mnist      {res['speedup']:7.1f} x     target: load_mnist under 1 s: {'met' if res['meets_target'] else 'NOT met'}")
+    print(f"  PNG route / load_mnist      {res['speedup']:7.1f} x     target: every load_mnist run under 1 s: {'met' if res['meets_target'] else 'NOT met'}")
     out = Path(__file__).parent/'results'/'data_load.json'
     out.parent.mkdir(exist_ok=True)
     tmp = out.with_suffix('.json.tmp'); tmp.write_text(json.dumps(res, indent=2) + '\n'); os.replace(tmp, out)
