@@ -8,17 +8,10 @@ Docs: https://digitlab.github.io/digitlab/index.html.md"""
 __all__ = []
 
 # %% ../nbs/index.ipynb #f6a4b36e
-import digitlab.data, digitlab.pixels, digitlab.sgd, digitlab.linear, digitlab.optim, digitlab.sample, digitlab.nn, digitlab.predict, digitlab.learner
-from digitlab.data import *
-from digitlab.pixels import *
-from digitlab.sgd import *
-from digitlab.linear import *
-from digitlab.optim import *
-from digitlab.sample import *
-from digitlab.nn import *
-from digitlab.predict import *
-from digitlab.learner import *
+import importlib
 
-# every public name of every lesson module; a new lesson adds its module here
-__all__ = [n for m in (digitlab.data, digitlab.pixels, digitlab.sgd, digitlab.linear, digitlab.optim, digitlab.sample,
-                       digitlab.nn, digitlab.predict, digitlab.learner) for n in m.__all__]
+# the lesson modules, in teaching order; a new lesson adds its module here, and nowhere else
+_lessons = [importlib.import_module(f'digitlab.{m}')
+            for m in ('data', 'pixels', 'sgd', 'linear', 'optim', 'sample', 'nn', 'predict', 'learner')]
+globals().update({n: getattr(m, n) for m in _lessons for n in m.__all__})
+__all__ = [n for m in _lessons for n in m.__all__]

@@ -7,7 +7,6 @@ Docs: https://digitlab.github.io/digitlab/cli.html.md"""
 # %% ../nbs/11_cli.ipynb #5b4b57f2
 from __future__ import annotations
 import argparse, shutil, sys
-from pathlib import Path
 
 import numpy as np, pandas as pd
 from .data import (MNISTDataError, data_path, data_source, folder_counts, mnist_arrays, mnist_full,

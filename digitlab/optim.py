@@ -6,8 +6,6 @@ Docs: https://digitlab.github.io/digitlab/optimizer.html.md"""
 
 # %% ../nbs/04_optimizer.ipynb #6fdde5f1
 from __future__ import annotations
-import torch
-from torch import nn
 from .linear import mnist_loss, validate_epoch
 
 # %% auto #0

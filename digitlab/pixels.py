@@ -6,7 +6,6 @@ Docs: https://digitlab.github.io/digitlab/pixels.html.md"""
 
 # %% ../nbs/01_pixels.ipynb #d205a266
 from __future__ import annotations
-import torch
 from torch import Tensor
 
 # %% auto #0

@@ -6,7 +6,6 @@ Docs: https://digitlab.github.io/digitlab/fastai_learner.html.md"""
 
 # %% ../nbs/05_fastai_learner.ipynb #dc130042
 from __future__ import annotations
-import torch
 from fastai.data.core import DataLoaders
 from fastai.data.load import DataLoader
 from .linear import sample_xy

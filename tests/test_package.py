@@ -1,7 +1,6 @@
 "Package-level checks: what `import digitlab` gives, beside the notebooks' own tests."
 import importlib, pkgutil, tomllib
 from pathlib import Path
-import pytest
 import digitlab, digitlab.all
 
 root = Path(__file__).resolve().parent.parent
