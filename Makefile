@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test readme clean-venv
+.PHONY: run test docs readme clean-venv
 
 $(BIN)/digitlab: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,11 +17,19 @@ run: $(BIN)/digitlab
 	$(BIN)/digitlab data
 	$(BIN)/nbdev-test --flags slow --do-print --timing
 
-# Every lesson as a test (cells marked #| slow are skipped), then the package checks in tests/.
+# Every lesson as a test (cells marked #| slow are skipped), the docs site, then the checks in tests/
+# (package, site pages and links, and the site in a real browser).
 # pytest exits 5 when it collects no test: the notebooks are the main tests, so that alone is no failure.
 test: $(BIN)/digitlab
 	$(BIN)/nbdev-test --do-print --timing
+	$(MAKE) docs
 	$(BIN)/python -m pytest -q tests; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; rc=0; fi; exit $$rc
+
+# The docs site, from the notebooks' stored outputs (nothing is re-run): docs/_build/html/index.html.
+# Warnings are errors.
+docs: $(BIN)/digitlab
+	$(BIN)/python docs/make_site.py
+	$(BIN)/sphinx-build -W --keep-going -q -b html -d docs/_build/doctrees -c docs docs/_build/src docs/_build/html
 
 readme: $(BIN)/digitlab
 	$(BIN)/python docs/readme.py

@@ -1,0 +1,137 @@
+"""Write the docs site's sources into docs/_build/src: the lessons, the home page and the API reference.
+
+Sphinx then builds them with the configuration in docs/ (`make docs` runs both steps):
+- every notebook of nbs/ except index becomes a lesson page, rendered from its stored outputs. nbdev's
+  cell directives are applied the way nbdev's own site applies them: `#| hide` and `#| default_exp` cells
+  are dropped, `#| echo: false` hides a cell's code, `#| output: false` its output, and no `#|` line is shown;
+- a name of `digitlab.all` written in backticks in a lesson's prose links to its reference entry, and each
+  cell that exports public names ends with a line linking to theirs;
+- the home page is the README's text (`docs/readme.py`), its lesson links pointed at the lesson pages;
+- the API reference has a page per lesson module, every public name with its signature and docstring.
+Run: `python docs/make_site.py [OUT_DIR]`."""
+import json, re, shutil, sys
+from pathlib import Path
+
+root = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(root/'docs'))
+from readme import readme_text
+
+def lesson_notebooks(nbs:Path=root/'nbs') -> list:
+    "The lesson notebooks in teaching order (their file names' order); index.ipynb is the home page, not a lesson"
+    return sorted(p for p in nbs.glob('*.ipynb') if p.stem != 'index')
+
+def api_modules() -> dict:
+    "Module name -> its public names, in the order `digitlab.all` takes them"
+    import digitlab.all as dl
+    return {m.__name__: list(m.__all__) for m in dl._lessons}
+
+def name_index(mods:dict) -> dict:
+    "Public name -> its full dotted path"
+    return {n: f'{m}.{n}' for m, ns in mods.items() for n in ns}
+
+_directive = re.compile(r'^#\|\s*([\w-]+)\s*:?\s*(.*)$')
+
+def split_directives(src:str) -> tuple:
+    "The `#|` directives at the top of a code cell, as {name: value}, and the source without them"
+    lines, dirs = src.splitlines(), {}
+    while lines and (m := _directive.match(lines[0].strip())):
+        dirs[m.group(1)] = m.group(2).strip()
+        lines.pop(0)
+    return dirs, '\n'.join(lines).strip('\n')
+
+def link_names(md:str, names:dict) -> str:
+    "Turn `name` into a reference link for every public name, outside fenced code blocks"
+    parts = re.split(r'(^```.*?^```)', md, flags=re.M | re.S)
+    sub = lambda m: f'{{py:obj}}`{m.group(1)} <{names[m.group(1)]}>`' if m.group(1) in names else m.group(0)
+    return ''.join(p if p.startswith('```') else re.sub(r'(?<![`{}])`(\w+)`(?!`)', sub, p) for p in parts)
+
+def defined_names(src:str) -> list:
+    "Names a cell defines at top level (functions, classes, assignments), in order"
+    out = []
+    for line in src.splitlines():
+        m = re.match(r'(?:async\s+)?(?:def|class)\s+(\w+)', line) or re.match(r'(\w+)\s*(?::[^=]*)?=(?!=)', line)
+        if m and m.group(1) not in out: out.append(m.group(1))
+    return out
+
+def md_cell(id:str, text:str) -> dict: return dict(cell_type='markdown', id=id, metadata={}, source=text)
+
+def lesson_cells(nb:dict, names:dict, public:set) -> list:
+    "The cells a lesson page shows, nbdev's directives applied"
+    cells = []
+    for c in nb['cells']:
+        src = ''.join(c['source'])
+        if c['cell_type'] == 'markdown':
+            cells.append(dict(c, source=link_names(src, names))); continue
+        if c['cell_type'] != 'code': continue
+        dirs, code = split_directives(src)
+        if 'hide' in dirs or 'default_exp' in dirs or (not code and not c.get('outputs')): continue
+        tags = (['remove-input'] if dirs.get('echo') == 'false' else []) + (['remove-output'] if dirs.get('output') == 'false' else [])
+        cells.append(dict(c, source=code, metadata=dict(tags=tags) if tags else {}))
+        if 'export' in dirs or 'exports' in dirs:
+            exported = [n for n in defined_names(code) if n in public]
+            if exported: cells.append(md_cell(c.get('id', str(len(cells))) + '-ref', 'Reference: ' + ', '.join(f'{{py:obj}}`{n} <{names[n]}>`' for n in exported)))
+    return cells
+
+def write_lesson(src:Path, dest:Path, names:dict, public:set):
+    nb = json.loads(src.read_text(encoding='utf-8'))
+    nb['cells'] = lesson_cells(nb, names, public)
+    nb['metadata'] = dict(kernelspec=dict(name='python3', display_name='Python 3', language='python'),
+                          language_info=dict(name='python', pygments_lexer='ipython3'))
+    dest.write_text(json.dumps(nb, indent=1), encoding='utf-8')
+
+def home_page(lessons:list, mods:dict) -> str:
+    "The README's text with lesson links pointed at the lesson pages, and the site's table of contents"
+    text = re.sub(r'\]\(nbs/(\w+)\.ipynb\)', r'](lessons/\1.ipynb)', readme_text())
+    toc = '\n'.join(f'lessons/{p.stem}' for p in lessons)
+    api = '\n'.join(f'api/{m}' for m in mods)
+    return (f'{text}\n```{{toctree}}\n:caption: Lessons\n:hidden:\n\n{toc}\n```\n\n'
+            f'```{{toctree}}\n:caption: API reference\n:hidden:\n\napi/index\n{api}\n```\n')
+
+def api_page(mod:str, names:list, lesson:str|None) -> str:
+    "One module's reference: every public name with signature and docstring"
+    import importlib, inspect
+    m = importlib.import_module(mod)
+    head = f'# `{mod}`\n\n' + (f'Exported by the lesson [{lesson}](../lessons/{lesson}.ipynb).\n\n' if lesson else '')
+    body = []
+    for n in names:
+        obj = getattr(m, n)
+        kind = 'autoclass' if inspect.isclass(obj) else 'autofunction' if callable(obj) else 'autodata'
+        opts = '   :members:\n   :undoc-members:\n' if kind == 'autoclass' else '   :no-value:\n' if kind == 'autodata' else ''
+        # autodoc writes reStructuredText, so it runs inside eval-rst
+        body.append(f'```{{eval-rst}}\n.. {kind}:: {mod}.{n}\n{opts}```\n')
+    return head + '\n'.join(body)
+
+def module_lessons(lessons:list) -> dict:
+    "Module name -> the lesson (notebook stem) that exports it, from each notebook's `#| default_exp`"
+    out = {}
+    for p in lessons:
+        for c in json.loads(p.read_text(encoding='utf-8'))['cells']:
+            m = re.search(r'^#\|\s*default_exp\s+(\S+)', ''.join(c['source']), flags=re.M)
+            if m: out[f'digitlab.{m.group(1)}'] = p.stem; break
+    return out
+
+def api_index(mods:dict, owners:dict) -> str:
+    rows = '\n'.join(f'| {{py:obj}}`{n} <{m}.{n}>` | [`{m}`]({m}.md) | ' +
+                     (f'[{owners[m]}](../lessons/{owners[m]}.ipynb)' if m in owners else '') + ' |'
+                     for m, ns in mods.items() for n in ns)
+    return ('# API reference\n\nEverything `from digitlab.all import *` gives you, by the lesson that builds it.\n\n'
+            f'| name | module | lesson |\n|---|---|---|\n{rows}\n')
+
+def build(out:Path=root/'docs'/'_build'/'src'):
+    "Write the site's sources into `out`, replacing what was there"
+    lessons, mods = lesson_notebooks(), api_modules()
+    names = name_index(mods)
+    owners = module_lessons(lessons)
+    tmp = out.with_name(out.name + '.tmp')
+    shutil.rmtree(tmp, ignore_errors=True)
+    (tmp/'lessons').mkdir(parents=True); (tmp/'api').mkdir()
+    for p in lessons: write_lesson(p, tmp/'lessons'/p.name, names, set(names))
+    (tmp/'index.md').write_text(home_page(lessons, mods), encoding='utf-8')
+    (tmp/'api'/'index.md').write_text(api_index(mods, owners), encoding='utf-8')
+    for m, ns in mods.items(): (tmp/'api'/f'{m}.md').write_text(api_page(m, ns, owners.get(m)), encoding='utf-8')
+    shutil.rmtree(out, ignore_errors=True)
+    tmp.rename(out)
+    return out
+
+if __name__ == '__main__':
+    print(f'wrote the site sources to {build(*(Path(a) for a in sys.argv[1:2]))}')

@@ -1,0 +1,65 @@
+"""The docs site in a real browser: Debian's chromium driven by Playwright (`make docs` first).
+
+Serves docs/_build/html on a local port, opens the home page, follows the sidebar to a lesson, checks a
+plot image really loaded, searches for `mnist_loss` and follows the hit to its reference entry. Screenshots
+of every page visited go to docs/_build/screenshots (or $DIGITLAB_SCREENSHOTS)."""
+import functools, http.server, os, shutil, threading
+from pathlib import Path
+import pytest
+
+root = Path(__file__).resolve().parent.parent
+html = root/'docs'/'_build'/'html'
+chromium = os.environ.get('DIGITLAB_CHROMIUM', '/usr/bin/chromium')
+shots = Path(os.environ.get('DIGITLAB_SCREENSHOTS', root/'docs'/'_build'/'screenshots'))
+
+@pytest.fixture(scope='module')
+def site_url():
+    if not (html/'index.html').exists(): pytest.fail(f'no docs site at {html}: run `make docs` first')
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(html))
+    handler.log_message = lambda *a: None
+    srv = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield f'http://127.0.0.1:{srv.server_address[1]}'
+    srv.shutdown()
+
+@pytest.fixture(scope='module')
+def page():
+    if not Path(chromium).exists(): pytest.fail(f'{chromium} not found: `apt-get install chromium` (or set DIGITLAB_CHROMIUM)')
+    from playwright.sync_api import sync_playwright
+    shutil.rmtree(shots, ignore_errors=True); shots.mkdir(parents=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=['--no-sandbox'])
+        pg = browser.new_page(viewport=dict(width=1280, height=900))
+        errors = []
+        pg.on('pageerror', lambda e: errors.append(str(e)))
+        pg.errors = errors
+        yield pg
+        browser.close()
+
+def test_home_to_lesson_to_plot(site_url, page):
+    page.goto(f'{site_url}/index.html')
+    assert 'digitlab' in page.title()
+    page.screenshot(path=str(shots/'1-home.png'), full_page=False)
+    link = page.locator('.bd-sidebar-primary a.reference', has_text='Pixel similarity').first
+    link.click()
+    page.wait_for_load_state('load')
+    assert page.url.endswith('lessons/01_pixels.html'), page.url
+    img = page.locator('.cell_output img').first
+    img.scroll_into_view_if_needed()
+    page.wait_for_function('img => img.complete && img.naturalWidth > 0', arg=img.element_handle(), timeout=10_000)
+    assert img.evaluate('img => img.naturalWidth') > 0
+    page.screenshot(path=str(shots/'2-lesson.png'), full_page=False)
+    assert not page.errors, page.errors
+
+def test_search_finds_mnist_loss(site_url, page):
+    page.goto(f'{site_url}/search.html?q=mnist_loss')
+    hit = page.locator('#search-results a', has_text='mnist_loss').first
+    hit.wait_for(timeout=20_000)
+    page.screenshot(path=str(shots/'3-search.png'), full_page=False)
+    hit.click()
+    page.wait_for_load_state('load')
+    assert 'api/digitlab.linear.html' in page.url, page.url
+    entry = page.locator('[id="digitlab.linear.mnist_loss"]')
+    assert entry.count() == 1 and entry.is_visible()
+    page.screenshot(path=str(shots/'4-reference.png'), full_page=False)
+    assert not page.errors, page.errors

@@ -1,0 +1,83 @@
+"""The built docs site (`make docs` first): a page per lesson in lesson order, every public name in the
+reference, no broken internal link or anchor, nbdev's directives applied."""
+import re, sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+import pytest
+
+root = Path(__file__).resolve().parent.parent
+html = root/'docs'/'_build'/'html'
+sys.path.insert(0, str(root/'docs'))
+from make_site import api_modules, lesson_notebooks
+
+
+@pytest.fixture(scope='module', autouse=True)
+def built():
+    if not (html/'index.html').exists(): pytest.fail(f'no docs site at {html}: run `make docs` first')
+
+class Page(HTMLParser):
+    "The ids, links and image sources of one HTML page"
+    def __init__(self, path:Path):
+        super().__init__(); self.ids, self.links, self.imgs = set(), [], []
+        self.feed(path.read_text(encoding='utf-8'))
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if a.get('id'): self.ids.add(a['id'])
+        if tag == 'a' and a.get('href'): self.links.append(a['href'])
+        if tag == 'img' and a.get('src'): self.imgs.append(a['src'])
+
+def pages(): return sorted(html.rglob('*.html'))
+
+def test_every_lesson_has_a_page_in_order():
+    index = (html/'index.html').read_text(encoding='utf-8')
+    stems = [p.stem for p in lesson_notebooks()]
+    assert stems, 'no lessons found'
+    for s in stems: assert (html/'lessons'/f'{s}.html').exists(), f'lesson {s} has no page'
+    nav = [m.group(1) for m in re.finditer(r'href="lessons/(\w+)\.html"', index.split('bd-sidebar-primary', 1)[-1])]
+    seen = list(dict.fromkeys(nav))
+    assert seen == stems, f'sidebar order {seen} is not lesson order {stems}'
+
+def test_every_public_name_in_the_reference():
+    missing = []
+    for mod, names in api_modules().items():
+        page = (html/'api'/f'{mod}.html').read_text(encoding='utf-8')
+        missing += [f'{mod}.{n}' for n in names if f'id="{mod}.{n}"' not in page]
+    assert not missing, f'not in the API reference: {missing}'
+
+def test_lessons_link_to_the_reference():
+    linked = set()
+    for p in (html/'lessons').glob('*.html'): linked |= set(re.findall(r'href="\.\./api/[\w.]+\.html#([\w.]+)"', p.read_text(encoding='utf-8')))
+    public = {f'{m}.{n}' for m, ns in api_modules().items() for n in ns}
+    assert public - linked == set(), f'never linked from a lesson: {sorted(public - linked)}'
+
+def test_no_broken_internal_links():
+    parsed, broken = {}, []
+    def page(p):
+        if p not in parsed: parsed[p] = Page(p)
+        return parsed[p]
+    for p in pages():
+        for href in page(p).links + page(p).imgs:
+            u = urlsplit(href)
+            if u.scheme or u.netloc or href.startswith(('mailto:', 'javascript:')): continue
+            target = (p.parent/unquote(u.path)).resolve() if u.path else p
+            if target.is_dir(): target = target/'index.html'
+            if not target.exists(): broken.append(f'{p.relative_to(html)}: {href}'); continue
+            if u.fragment and target.suffix == '.html' and unquote(u.fragment) not in page(target).ids:
+                broken.append(f'{p.relative_to(html)}: {href} (no such anchor)')
+    assert not broken, 'broken internal links:\n' + '\n'.join(broken[:30])
+
+def test_nbdev_directives_applied():
+    for p in (html/'lessons').glob('*.html'):
+        text = re.sub(r'<[^>]+>', '', p.read_text(encoding='utf-8'))
+        assert '#| export' not in text and '#| hide' not in text and 'default_exp' not in text, p.name
+    data = re.sub(r'<[^>]+>', '', (html/'lessons'/'00_data.html').read_text(encoding='utf-8'))
+    assert 'def read_idx' in data   # exported code stays visible, only its marker goes
+
+def test_lessons_show_their_plots():
+    imgs = [i for p in (html/'lessons').glob('*.html') for i in Page(p).imgs]
+    assert len(imgs) >= 15, f'only {len(imgs)} images in the lessons'
+
+def test_search_index_has_the_api():
+    idx = (html/'searchindex.js').read_text(encoding='utf-8')
+    assert 'mnist_loss' in idx
