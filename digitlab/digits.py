@@ -15,12 +15,13 @@ from fastprogress.fastprogress import progress_bar
 from .data import load_mnist
 from .learner import MiniLearner, MiniOneCycle
 from .optim import BasicOptim
+from fastai.metrics import accuracy
 
 # %% auto #0
 __all__ = ['MNIST_STATS', 'mean_digits', 'nearest_mean', 'per_digit_accuracy', 'one_hot_matrix', 'softmax', 'logsumexp',
-           'log_softmax', 'nll_loss', 'cross_entropy', 'digit_accuracy', 'DigitClassifier', 'plot_history',
-           'cnn_tensors', 'fast_cnn', 'best_cnn', 'random_affine', 'train_cnn', 'cnn_probs', 'confusion',
-           'plot_confusion', 'top_losses', 'describe_prediction']
+           'log_softmax', 'nll_loss', 'cross_entropy', 'DigitClassifier', 'plot_history', 'cnn_tensors', 'fast_cnn',
+           'best_cnn', 'random_affine', 'train_cnn', 'cnn_probs', 'confusion', 'plot_confusion', 'top_losses',
+           'describe_prediction']
 
 # %% ../nbs/10_ten_digits.ipynb #f287ec65
 def mean_digits(x:torch.Tensor, y:torch.Tensor, n:int=10) -> torch.Tensor:
@@ -71,10 +72,6 @@ def cross_entropy(preds:torch.Tensor, targs:torch.Tensor) -> torch.Tensor:
     return nll_loss(log_softmax(preds), targs)
 
 # %% ../nbs/10_ten_digits.ipynb #2ab570b4
-def digit_accuracy(preds:torch.Tensor, targs:torch.Tensor) -> torch.Tensor:
-    "Share of rows whose highest score is at the target digit"
-    return (preds.argmax(-1) == targs).float().mean()
-
 class DigitClassifier(nn.Module):
     "Linear layers of `sizes` with a ReLU between each pair: `(784, 10)` is a linear model, `(784, 100, 10)` two layers"
     def __init__(self, sizes=(784, 100, 10)):
@@ -90,7 +87,7 @@ class DigitClassifier(nn.Module):
 
     def fit(self, train_dl, valid_dl, epochs:int=10, lr:float=0.1, opt_func=BasicOptim, progress:bool=True):
         "Train with cross-entropy; append each epoch's training loss and validation loss and accuracy to `history`"
-        learn = MiniLearner((train_dl, valid_dl), self, cross_entropy, opt_func, lr=lr, metrics=[digit_accuracy],
+        learn = MiniLearner((train_dl, valid_dl), self, cross_entropy, opt_func, lr=lr, metrics=[accuracy],
                             progress=progress, device='cpu')
         learn.fit(epochs)
         self.lr = lr

@@ -31,8 +31,6 @@ add_module_names = False
 html_theme = 'sphinx_book_theme'
 html_theme_options = dict(repository_url=meta['urls']['Repository'], use_repository_button=True,
                           path_to_docs='nbs', show_toc_level=2, navigation_with_keys=False)
-html_static_path = []
-html_last_updated_fmt = None
 
 _literal = re.compile(r'(``.+?``|`[^`]+`)')
 
