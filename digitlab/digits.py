@@ -133,10 +133,10 @@ def _stem(n_out):
     # max-pool before the ReLU (the two commute, so the result is the same; the ReLU sees 4x fewer values)
     return nn.Sequential(nn.Conv2d(1, n_out, 3, padding=1), nn.MaxPool2d(2), nn.ReLU())
 
-def fast_cnn() -> nn.Module:
-    "The fast recipe's net: 16, 32, 64 channels of 3x3 convolutions, batch norm after the last two, one linear layer"
+def fast_cnn(n_out:int=10) -> nn.Module:
+    "The fast recipe's net: 16, 32, 64 channels of 3x3 convolutions, batch norm after the last two, one linear layer to `n_out` classes"
     return nn.Sequential(_stem(16), _cbr(16, 32), nn.MaxPool2d(2), _cbr(32, 64, stride=2),
-                         nn.Flatten(), nn.Linear(64*4*4, 10))
+                         nn.Flatten(), nn.Linear(64*4*4, n_out))
 
 def best_cnn() -> nn.Module:
     "The accuracy recipe's net: 24, 48, 96 channels of 3x3 convolutions, a max-pool after each, one linear layer"
