@@ -34,6 +34,7 @@ def _open_image(fn:Path) -> Image.Image:
             im.load()
             return ImageOps.exif_transpose(im)   # phone photos keep their rotation in an EXIF tag
     except UnidentifiedImageError as e: raise DigitImageError(f"{fn}: not an image (expected PNG, JPEG or another format Pillow reads)") from e
+    except Image.DecompressionBombError as e: raise DigitImageError(f"{fn}: too large to be a digit ({e})") from e
     except (OSError, SyntaxError, ValueError) as e: raise DigitImageError(f"{fn}: damaged or truncated image ({e})") from e
 
 def _array_image(a:np.ndarray) -> Image.Image:
@@ -69,6 +70,9 @@ def mnistify(item, # a path, PIL image, array or tensor, any size or colour
     a = grey_pixels(item)
     src = str(item) if isinstance(item, (str, Path)) else 'the image'
     if min(a.shape) < 2: raise DigitImageError(f"{src}: too small to hold a digit ({a.shape[1]}x{a.shape[0]} pixels)")
+    if max(a.shape) > 512:   # a phone photo: finding a 20-pixel digit needs no 4,000 pixels across
+        h, w = (max(2, round(n*512/max(a.shape))) for n in a.shape)
+        a = np.asarray(Image.fromarray(a).resize((w, h), Image.Resampling.BOX))
     paper = float(np.median(np.concatenate([a[0], a[-1], a[:, 0], a[:, -1]])))
     if paper > 0.5: a, paper = 1 - a, 1 - paper                    # 1. dark ink on light paper: invert
     a = np.clip(a - paper, 0, None)                                  # 2. paper to 0 ...
@@ -84,7 +88,7 @@ def mnistify(item, # a path, PIL image, array or tensor, any size or colour
     a = a[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
     h, w = a.shape                                                   # 4. fit the longer side into `box`
     nw, nh = max(1, round(w*box/max(h, w))), max(1, round(h*box/max(h, w)))
-    small = np.asarray(Image.fromarray(a.astype(np.float32), mode='F').resize((nw, nh), Image.Resampling.LANCZOS))
+    small = np.asarray(Image.fromarray(a.astype(np.float32)).resize((nw, nh), Image.Resampling.LANCZOS))
     small = np.clip(small, 0, 1)                                     #    (Lanczos overshoots a little)
     cy, cx = ndimage.center_of_mass(small)                           # 5. centre of mass to (size/2, size/2)
     top, left = int(np.clip(round(size/2 - cy), 0, size - nh)), int(np.clip(round(size/2 - cx), 0, size - nw))
@@ -107,6 +111,12 @@ ARCHS = {   # name: (builder taking the number of classes, default training reci
 }
 
 # %% ../nbs/10a_your_digits.ipynb #bd87c197
+def _write_atomic(fn:Path, write):
+    "Call `write(tmp)` on a temporary name beside `fn`, then rename it to `fn`: readers see the old file or the whole new one"
+    tmp = fn.with_name(f'.{fn.name}.{os.getpid()}.tmp')
+    try: write(tmp); os.replace(tmp, fn)
+    finally: tmp.unlink(missing_ok=True)
+
 class DigitModelError(ValueError):
     "A model file that cannot be used: not written by `DigitModel.save`, damaged, or for an unknown architecture"
 
@@ -131,12 +141,9 @@ class DigitModel:
     def save(self, fname:Path|str) -> Path:
         "Write the model to `fname` (conventionally `.pt`), atomically: a reader never sees half a file"
         fname = Path(fname); fname.parent.mkdir(parents=True, exist_ok=True)
-        tmp = fname.with_name(f'.{fname.name}.{os.getpid()}.tmp')
-        try:
-            torch.save(dict(format='digitlab-model', version=1, arch=self.arch, classes=self.classes,
-                            stats=list(MNIST_STATS), meta=self.meta, state_dict=self.model.state_dict()), tmp)
-            os.replace(tmp, fname)
-        finally: tmp.unlink(missing_ok=True)
+        record = dict(format='digitlab-model', version=1, arch=self.arch, classes=self.classes,
+                      stats=list(MNIST_STATS), meta=self.meta, state_dict=self.model.state_dict())
+        _write_atomic(fname, lambda tmp: torch.save(record, tmp))
         return fname
 
     @classmethod
