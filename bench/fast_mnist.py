@@ -7,6 +7,10 @@ is loaded once before, and the test set is scored after.
   6 s of training, every seed.
 - best accuracy: `best_cnn` (61k parameters) for `--epochs` epochs (15) on randomly rotated, scaled and
   shifted digits. Target: at least 0.996 test accuracy within 180 s of training, every seed.
+The targets are wall-clock seconds, so they depend on the CPU: the script first measures the machine's
+float32 matrix-multiply speed (GFLOP/s, median of 5) and prints it and stores it with the results, so that
+runs on different machines can be told apart. (The 2-core machines we develop on differ by about 3x: one
+with AVX-512 ran the time-to-99% recipe in 4.6 s; an AVX2-only one at about 134 GFLOP/s needs 15 s.)
 Prints each run, then mean and spread (standard deviation, min-max) per recipe, and writes
 bench/results/fast_mnist.json. `--quick` runs only the time-to-99% part (about half a minute) and writes
 fast_mnist_quick.json instead, so that a quick run never replaces a full one.
@@ -15,6 +19,15 @@ import argparse, json, os, platform, statistics, time, warnings
 from pathlib import Path
 import torch
 from digitlab.digits import best_cnn, cnn_tensors, fast_cnn, train_cnn
+
+def matmul_gflops(n=1024, reps=5):
+    "The machine's float32 matrix-multiply speed on all threads torch uses, GFLOP/s (median of `reps`)"
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    for _ in range(3): a@b
+    times = []
+    for _ in range(reps):
+        t = time.perf_counter(); a@b; times.append(time.perf_counter() - t)
+    return 2*n**3/statistics.median(times)/1e9
 
 def summary(runs, key):
     v = [r[key] for r in runs]
@@ -40,13 +53,15 @@ if __name__ == '__main__':
     ap.add_argument('--epochs', type=float, default=15, help="best_cnn's epochs")
     args = ap.parse_args()
     warnings.filterwarnings('ignore')
+    gflops = matmul_gflops()
+    print(f"machine: {os.cpu_count()} CPUs, {torch.get_num_threads()} torch threads, {gflops:.0f} GFLOP/s float32 matmul")
     data = (*cnn_tensors('train'), *cnn_tensors('test'))
     res = {'time to 99%': recipe('time to 99%', fast_cnn, args.seeds, data, 0.99, 6, epochs=1.4)}
     if not args.quick:
         res['best accuracy'] = recipe('best accuracy', best_cnn, args.seeds, data, 0.996, 180, epochs=args.epochs, augment=True)
     out = Path(__file__).parent/'results'
     out.mkdir(exist_ok=True)
-    meta = dict(seeds=args.seeds, quick=args.quick, cpus=os.cpu_count(), torch_threads=torch.get_num_threads(),
+    meta = dict(seeds=args.seeds, quick=args.quick, cpus=os.cpu_count(), torch_threads=torch.get_num_threads(), matmul_gflops=round(gflops),
                 python=platform.python_version(), torch=torch.__version__, when=time.strftime('%Y-%m-%d'))
     fn = out/('fast_mnist_quick.json' if args.quick else 'fast_mnist.json')
     tmp = fn.with_suffix('.json.tmp'); tmp.write_text(json.dumps(dict(meta=meta, recipes=res), indent=2) + '\n'); os.replace(tmp, fn)
