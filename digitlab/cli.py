@@ -86,8 +86,10 @@ def cmd_reproduce(args) -> int:
 # %% ../nbs/11_cli.ipynb #6524f886
 def cmd_train(args) -> int:
     "Train a model with `--model` and `--data`, show progress, save it to `--out` and say how to use it"
+    out = Path(args.out or '.')
+    if out.is_dir(): out = out/f'digitlab_{args.model}_{args.data}.pt'
     m = train_digit_model(args.model, args.data, epochs=args.epochs, lr=args.lr, seed=args.seed)
-    out = m.save(args.out or f'digitlab_{args.model}_{args.data}.pt')
+    out = m.save(out)
     print(f"{m}\nsaved to {out}\nuse it with: digitlab predict IMAGE... --model {out}")
     return 0
 
@@ -184,7 +186,7 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument('--epochs', type=_positive, help="epochs, may be fractional (default: the model's recipe)")
     t.add_argument('--lr', type=_positive, help="peak learning rate (default: the model's recipe)")
     t.add_argument('--seed', type=int, default=0, help='seeds weights, shuffling and augmentation (default: %(default)s)')
-    t.add_argument('--out', help='where to save the model (default: digitlab_<model>_<data>.pt)')
+    t.add_argument('--out', help='where to save the model: a file, or a folder to save digitlab_<model>_<data>.pt in (default: the current folder)')
     pr = add('predict', 'read digits from your own image files', _PREDICT_HELP, cmd_predict)
     pr.add_argument('images', nargs='+', metavar='IMAGE', help='image files: PNG, JPEG or another format Pillow reads')
     pr.add_argument('--model', help="a model saved by `digitlab train` (default: the course's default model)")
@@ -195,7 +197,7 @@ def main(argv:list|None=None) -> int:
     "Run the `digitlab` command line with `argv` (default: `sys.argv[1:]`); returns the exit code"
     args = parser().parse_args(argv)
     try: return args.func(args)
-    except (MNISTDataError, DigitModelError, FileNotFoundError, ValueError) as e:
+    except (MNISTDataError, DigitModelError, OSError, ValueError) as e:   # OSError: a file we could not read or write
         print(f"digitlab {args.command}: error: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
