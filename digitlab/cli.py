@@ -77,7 +77,7 @@ def cmd_reproduce(args) -> int:
     "Train every model of the course (`--quick`: the short versions), print and save the table; 1 if any is below its floor"
     for f in (mnist_sample, mnist_full): f(verbose=False)
     df = reproduce(quick=args.quick, progress=not args.no_progress)
-    print('\n' + results_markdown(df, args.quick))
+    print('\n' + results_markdown(df))
     print('wrote ' + ', '.join(map(str, write_results(df, args.out, quick=args.quick))))
     for r in df[~df.passed].itertuples():
         print(f"digitlab reproduce: {r.model} reached {r.accuracy:.4f}, below its floor {r.floor}", file=sys.stderr)

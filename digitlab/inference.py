@@ -9,15 +9,13 @@ from __future__ import annotations
 import os, pickle, sys, time, zipfile
 from pathlib import Path
 import numpy as np, torch
-import torch.nn.functional as F
 from PIL import Image, ImageOps, UnidentifiedImageError
 from scipy import ndimage
 from filelock import FileLock
 from torch import nn
 from fastai.data.external import fastai_path
 import digitlab
-from .data import load_mnist
-from .digits import MNIST_STATS, DigitClassifier, cnn_tensors, fast_cnn, train_cnn
+from .digits import MNIST_STATS, DigitClassifier, cnn_probs, cnn_tensors, fast_cnn, train_cnn
 
 # %% auto #0
 __all__ = ['ARCHS', 'DATA_SETS', 'DigitImageError', 'grey_pixels', 'mnistify', 'DigitModelError', 'DigitModel', 'digit_tensors',
@@ -127,11 +125,9 @@ class DigitModel:
         self.arch, self.classes, self.meta = arch, [str(c) for c in classes], dict(meta or {})
         self.model = model if model is not None else ARCHS[arch][0](len(self.classes))
 
-    def probs(self, x:torch.Tensor, bs:int=500) -> torch.Tensor:
+    def probs(self, x:torch.Tensor) -> torch.Tensor:
         "Class probabilities (N, classes) for MNIST-style images `x`, (N, 28, 28) between 0 and 1 (from `mnistify`)"
-        x = ((x.float() - MNIST_STATS[0])/MNIST_STATS[1]).reshape(-1, 1, 28, 28)
-        self.model.eval()
-        with torch.no_grad(): return torch.cat([F.softmax(self.model(x[i:i+bs]), -1) for i in range(0, len(x), bs)])
+        return cnn_probs(self.model, ((x.float() - MNIST_STATS[0])/MNIST_STATS[1]).reshape(-1, 1, 28, 28))
 
     def predict(self, item) -> tuple[str, float]:
         "The digit in `item` (anything `mnistify` reads) and the model's probability for it"

@@ -142,7 +142,7 @@ def reproduce(quick:bool=False, # fewer epochs for the long experiments, with th
     return pd.DataFrame(rows)
 
 # %% ../nbs/10b_results.ipynb #ad64052c
-def results_markdown(df:pd.DataFrame, quick:bool=False) -> str:
+def results_markdown(df:pd.DataFrame) -> str:
     "The results table as Markdown: one line per model, accuracy to 4 places, failures marked"
     lines = ['| model | data | lesson | reference | ours | floor | seconds |', '| --- | --- | --- | ---: | ---: | ---: | ---: |']
     for r in df.itertuples():
@@ -175,7 +175,7 @@ def write_results(df:pd.DataFrame, # from `reproduce`
                 python=platform.python_version(), cpus=os.cpu_count(), all_passed=bool(df.passed.all()))
     record = dict(meta=meta, results=json.loads(df.to_json(orient='records')))
     _write_atomic(out/'results.json', lambda f: f.write_text(json.dumps(record, indent=2) + '\n'))
-    _write_atomic(out/'results.md', lambda f: f.write_text(results_markdown(df, quick)))
+    _write_atomic(out/'results.md', lambda f: f.write_text(results_markdown(df)))
     ax = plot_results(df, 'digitlab reproduce' + (' --quick' if quick else ''))
     _write_atomic(out/'results.png', lambda f: ax.figure.savefig(f, format='png', dpi=100, bbox_inches='tight'))
     plt.close(ax.figure)
