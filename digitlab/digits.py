@@ -18,10 +18,10 @@ from .optim import BasicOptim
 from fastai.metrics import accuracy
 
 # %% auto #0
-__all__ = ['MNIST_STATS', 'mean_digits', 'nearest_mean', 'per_digit_accuracy', 'one_hot_matrix', 'softmax', 'logsumexp',
-           'log_softmax', 'nll_loss', 'cross_entropy', 'DigitClassifier', 'plot_history', 'cnn_tensors', 'fast_cnn',
-           'best_cnn', 'random_affine', 'train_cnn', 'cnn_probs', 'confusion', 'plot_confusion', 'top_losses',
-           'describe_prediction']
+__all__ = ['MNIST_STATS', 'FAST_RECIPE', 'BEST_RECIPE', 'TTA_SHIFTS', 'mean_digits', 'nearest_mean', 'per_digit_accuracy',
+           'one_hot_matrix', 'softmax', 'logsumexp', 'log_softmax', 'nll_loss', 'cross_entropy', 'DigitClassifier',
+           'plot_history', 'cnn_tensors', 'fast_cnn', 'best_cnn', 'random_affine', 'train_cnn', 'shift_images',
+           'cnn_probs', 'confusion', 'plot_confusion', 'top_losses', 'describe_prediction']
 
 # %% ../nbs/10_ten_digits.ipynb #f287ec65
 def mean_digits(x:torch.Tensor, y:torch.Tensor, n:int=10) -> torch.Tensor:
@@ -125,23 +125,26 @@ def cnn_tensors(split:str='train') -> tuple:
     x, y = load_mnist(split)
     return ((x - MNIST_STATS[0])/MNIST_STATS[1])[:, None].contiguous(memory_format=torch.channels_last), y
 
-def _cbr(n_in, n_out, ks=3, stride=1):
-    return nn.Sequential(nn.Conv2d(n_in, n_out, ks, stride, ks//2, bias=False), nn.BatchNorm2d(n_out), nn.ReLU())
+def _cbr(n_in, n_out, stride=1):
+    "3x3 convolution, batch norm, ReLU (no bias: the batch norm's shift does its job)"
+    return nn.Sequential(nn.Conv2d(n_in, n_out, 3, stride, 1, bias=False), nn.BatchNorm2d(n_out), nn.ReLU(inplace=True))
 
 def _stem(n_out):
-    # the first layer works on the largest tensor (28x28), so it is kept cheap: no batch norm, and the
-    # max-pool before the ReLU (the two commute, so the result is the same; the ReLU sees 4x fewer values)
-    return nn.Sequential(nn.Conv2d(1, n_out, 3, padding=1), nn.MaxPool2d(2), nn.ReLU())
+    "Each 2x2 block of pixels folded into 4 channels (28x28x1 -> 14x14x4), then a 3x3 convolution and a ReLU"
+    return nn.Sequential(nn.PixelUnshuffle(2), nn.Conv2d(4, n_out, 3, padding=1), nn.ReLU(inplace=True))
 
 def fast_cnn(n_out:int=10) -> nn.Module:
-    "The fast recipe's net: 16, 32, 64 channels of 3x3 convolutions, batch norm after the last two, one linear layer to `n_out` classes"
-    return nn.Sequential(_stem(16), _cbr(16, 32), nn.MaxPool2d(2), _cbr(32, 64, stride=2),
+    "The fast recipe's net: 32, 32, 64 channels on 14x14, 7x7 and 4x4 grids, one linear layer to `n_out` classes"
+    return nn.Sequential(_stem(32), _cbr(32, 32, stride=2), _cbr(32, 64, stride=2),
                          nn.Flatten(), nn.Linear(64*4*4, n_out))
 
 def best_cnn() -> nn.Module:
-    "The accuracy recipe's net: 24, 48, 96 channels of 3x3 convolutions, a max-pool after each, one linear layer"
-    return nn.Sequential(_stem(24), _cbr(24, 48), nn.MaxPool2d(2), _cbr(48, 96), nn.MaxPool2d(2),
-                         nn.Flatten(), nn.Linear(96*3*3, 10))
+    "The accuracy recipe's net: 48, 64, 96, 128 channels on 14x14, 7x7, 7x7 and 4x4 grids, one linear layer"
+    return nn.Sequential(_stem(48), _cbr(48, 64, stride=2), _cbr(64, 96), _cbr(96, 128, stride=2),
+                         nn.Flatten(), nn.Linear(128*4*4, 10))
+
+FAST_RECIPE = dict(epochs=1.1, lr=0.02, bs=128)               # `fast_cnn`: time to 99%
+BEST_RECIPE = dict(epochs=8, lr=0.02, bs=256, augment=True)   # `best_cnn`: 99.6% in under three minutes
 
 def random_affine(xb:torch.Tensor, degrees:float=10., scale:float=0.1, shift:float=0.1, generator=None) -> torch.Tensor:
     "Each image of a normalised batch rotated by up to `degrees`, scaled by up to `scale` and shifted by up to `shift` of its size"
@@ -157,9 +160,9 @@ def random_affine(xb:torch.Tensor, degrees:float=10., scale:float=0.1, shift:flo
     return F.grid_sample(xb - bg, grid, align_corners=False) + bg
 
 def train_cnn(model:nn.Module, # the net to train, for example `fast_cnn()`
-              epochs:float=1.4, # may be fractional: training stops after that many epochs' batches
+              epochs:float=1.1, # may be fractional: training stops after that many epochs' batches
               lr:float=0.02, # the one-cycle schedule's peak
-              bs:int=256, # batch size
+              bs:int=128, # batch size
               smoothing:float=0.1, # label smoothing of the cross-entropy
               augment:bool=False, # train on `random_affine` copies of each batch
               seed:int=0, # seeds the weights, the shuffling and the augmentation
@@ -188,13 +191,27 @@ def train_cnn(model:nn.Module, # the net to train, for example `fast_cnn()`
     seconds = time.perf_counter() - start
     model.eval()
     with torch.no_grad(): preds = torch.cat([model(xt[i:i+1000]).argmax(1) for i in range(0, len(xt), 1000)])
-    return dict(model=model, seconds=seconds, accuracy=(preds == yt).float().mean().item(), epochs=epochs, seed=seed)
+    # counted in Python's float64: a float32 mean turns 9,960 right out of 10,000 into 0.99599999
+    return dict(model=model, seconds=seconds, accuracy=(preds == yt).sum().item()/len(yt), epochs=epochs, seed=seed)
 
 # %% ../nbs/10_ten_digits.ipynb #a1ff21cf
-def cnn_probs(model:nn.Module, x:torch.Tensor, bs:int=1000) -> torch.Tensor:
-    "Class probabilities of a CNN for normalised images (N, 1, 28, 28)"
+def shift_images(x:torch.Tensor, dx:int, dy:int) -> torch.Tensor:
+    "Normalised images (N, 1, H, W) moved `dx` pixels right and `dy` down (each -1, 0 or 1), blank pixels filling in"
+    if max(abs(dx), abs(dy)) > 1: raise ValueError(f"shift_images moves by at most one pixel, not ({dx}, {dy})")
+    if dx == dy == 0: return x
+    bg = -MNIST_STATS[0]/MNIST_STATS[1]
+    h, w = x.shape[-2:]
+    return F.pad(x - bg, (1, 1, 1, 1))[..., 1-dy:1-dy+h, 1-dx:1-dx+w] + bg
+
+TTA_SHIFTS = ((0, 0), (1, 0), (-1, 0), (0, 1), (0, -1))   # the image itself and its four one-pixel moves
+
+def cnn_probs(model:nn.Module, x:torch.Tensor, bs:int=1000, tta:bool=False) -> torch.Tensor:
+    "Class probabilities of a CNN for normalised images (N, 1, 28, 28); with `tta`, averaged over `TTA_SHIFTS`"
     model.eval()
-    with torch.no_grad(): return torch.cat([F.softmax(model(x[i:i+bs]), -1) for i in range(0, len(x), bs)])
+    shifts = TTA_SHIFTS if tta else ((0, 0),)
+    with torch.no_grad():
+        return torch.cat([torch.stack([F.softmax(model(shift_images(x[i:i+bs], dx, dy)), -1) for dx, dy in shifts]).mean(0)
+                          for i in range(0, len(x), bs)])
 
 def confusion(preds:torch.Tensor, targs:torch.Tensor, n:int=10) -> torch.Tensor:
     "Counts of (true digit, predicted digit) pairs: row = truth, column = prediction"
