@@ -139,7 +139,7 @@ the book's chapter) or full (all ten digits). Each model has a recipe (epochs, l
 --epochs and --lr override; training is one-cycle AdamW on MNIST's images scaled to mean 0, std 1.
 
 examples:
-  digitlab train --data full --model cnn                  # about half a minute on a laptop CPU
+  digitlab train --data full --model cnn                  # under a minute on a laptop CPU
   digitlab train --data sample --model linear --epochs 1 --out lin37.pt
   digitlab train --data full --model resnet18 --epochs 1 --lr 0.01"""
 
@@ -153,7 +153,7 @@ Each image is first made to look like an MNIST digit, the way MNIST itself was m
   5. placed in a 28x28 image with its centre of mass at the centre.
 Files that are not images, or are damaged, are reported on stderr by name; the others are still read,
 and the exit code is then 1. Without --model, the course's default model is used; the first time, it is
-trained once (about half a minute on a CPU) and cached in fastai's model folder.
+trained once (under a minute on a CPU) and cached in fastai's model folder.
 
 examples:
   digitlab predict photo.jpg scan.png
