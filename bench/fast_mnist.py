@@ -25,6 +25,7 @@ from pathlib import Path
 import torch
 from torch import nn
 from digitlab.digits import BEST_RECIPE, FAST_RECIPE, _cbr, best_cnn, cnn_probs, cnn_tensors, fast_cnn, train_cnn
+from digitlab.inference import _write_atomic
 
 def matmul_gflops(n=1024, reps=5):
     "The machine's float32 matrix-multiply speed on all threads torch uses, GFLOP/s (median of `reps`)"
@@ -96,5 +97,5 @@ if __name__ == '__main__':
     meta = dict(seeds=args.seeds, quick=args.quick, cpus=os.cpu_count(), torch_threads=torch.get_num_threads(), matmul_gflops=round(gflops),
                 python=platform.python_version(), torch=torch.__version__, when=time.strftime('%Y-%m-%d'))
     fn = out/('fast_mnist_quick.json' if args.quick else 'fast_mnist.json')
-    tmp = fn.with_suffix('.json.tmp'); tmp.write_text(json.dumps(dict(meta=meta, recipes=res), indent=2) + '\n'); os.replace(tmp, fn)
+    _write_atomic(fn, lambda tmp: tmp.write_text(json.dumps(dict(meta=meta, recipes=res), indent=2) + '\n'))
     print(f'wrote {fn}')
