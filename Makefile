@@ -1,16 +1,25 @@
 # The two commands of the README: `make run` reproduces the course's results, `make test` tests it.
-# Both make the virtual environment .venv on first use.
+# Both make the virtual environment .venv on first use, with the torch that CI tests (constraints.txt).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run lessons test docs readme clean-venv
+# nbdev-test runs one notebook per worker (one per core, at most 8, as nbdev does). Each worker's torch
+# gets its share of the cores: with two torch processes of 2 threads each on 2 cores, both run about
+# 4x slower than one alone, so the suite would spend its time fighting over cores.
+NPROC   := $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
+WORKERS := $(shell n=$(NPROC); [ $$n -gt 8 ] && n=8; echo $$n)
+THREADS := $(shell echo $$(( $(NPROC) / $(WORKERS) )))
+SHARE   := OMP_NUM_THREADS=$(THREADS) MKL_NUM_THREADS=$(THREADS)
 
-$(BIN)/digitlab: pyproject.toml
+.PHONY: run lessons test docs readme sync lab clean-venv
+
+$(BIN)/digitlab: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --upgrade pip
-	$(BIN)/pip install -e ".[dev]"
+	$(BIN)/pip install -c constraints.txt -e ".[dev]"
 	touch $@
+	@echo "digitlab is installed in $(VENV). To use the digitlab command: source $(VENV)/bin/activate"
 
 # Build the data, then train every model of the course and print the results table beside the book's
 # figures (`digitlab reproduce`; the table, as JSON, Markdown and a plot, goes to digitlab-results/).
@@ -21,13 +30,13 @@ run: $(BIN)/digitlab
 # Execute every lesson headless, the long (#| slow) training included.
 lessons: $(BIN)/digitlab
 	$(BIN)/digitlab data
-	$(BIN)/nbdev-test --flags slow --do-print --timing
+	$(SHARE) $(BIN)/nbdev-test --n_workers $(WORKERS) --flags slow --do-print --timing
 
 # Every lesson as a test (cells marked #| slow are skipped), the docs site, then the checks in tests/
 # (package, site pages and links, and the site in a real browser).
 # pytest exits 5 when it collects no test: the notebooks are the main tests, so that alone is no failure.
 test: $(BIN)/digitlab
-	$(BIN)/nbdev-test --do-print --timing
+	$(SHARE) $(BIN)/nbdev-test --n_workers $(WORKERS) --do-print --timing
 	$(MAKE) docs
 	$(BIN)/python -m pytest -q tests; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; rc=0; fi; exit $$rc
 
@@ -39,6 +48,17 @@ docs: $(BIN)/digitlab
 
 readme: $(BIN)/digitlab
 	$(BIN)/python docs/readme.py
+
+# After editing a notebook: write the library and the README from the notebooks, and strip the notebooks'
+# metadata. CI fails if this would change the tree, so commit what it writes.
+sync: $(BIN)/digitlab
+	$(BIN)/nbdev-export
+	$(BIN)/nbdev-clean
+	$(BIN)/python docs/readme.py
+
+# Open the lessons in JupyterLab.
+lab: $(BIN)/digitlab
+	$(BIN)/jupyter lab nbs/
 
 clean-venv:
 	rm -rf $(VENV)

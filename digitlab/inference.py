@@ -15,6 +15,7 @@ from filelock import FileLock
 from torch import nn
 from fastai.data.external import fastai_path
 import digitlab
+from .data import short_path
 from .digits import MNIST_STATS, DigitClassifier, cnn_probs, cnn_tensors, fast_cnn, train_cnn
 
 # %% auto #0
@@ -209,7 +210,7 @@ def default_model(verbose:bool=True, # say when it trains, and where it saves
             try: return DigitModel.load(fn)
             except DigitModelError as e: print(f"{e}; training a new one", file=sys.stderr)
         if verbose: print(f"No trained model yet: training the fast ten-digit recipe once (cnn, {ARCHS['cnn'][1]['epochs']} epochs); "
-                          f"it will be saved in {fn}", file=sys.stderr)
+                          f"it will be saved in {short_path(fn)}", file=sys.stderr)
         m = train_digit_model('cnn', 'full', progress=verbose)
         m.save(fn)
         if verbose: print(f"trained in {m.meta['seconds']} s: {m.meta['accuracy']:.2%} of MNIST's test digits right", file=sys.stderr)

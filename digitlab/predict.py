@@ -6,6 +6,7 @@ Docs: https://digitlab.github.io/digitlab/resnet.html.md"""
 
 # %% ../nbs/07_resnet.ipynb #b454f724
 from __future__ import annotations
+import warnings
 from pathlib import Path
 import numpy as np, torch
 from PIL import Image, UnidentifiedImageError
@@ -16,12 +17,14 @@ from fastai.vision.core import PILImage
 __all__ = ['load_digit_model', 'load_digit_image', 'predict_digit']
 
 # %% ../nbs/07_resnet.ipynb #eb8c6e55
-def load_digit_model(fname:Path|str, # a file written by `Learner.export`
+def load_digit_model(fname:Path|str, # a file written by `Learner.export`; a pickle, so only one you trust
               ) -> Learner:
     "Load an exported `Learner` from `fname`, with a clear error if there is no such file"
     fname = Path(fname)
     if not fname.is_file(): raise FileNotFoundError(f"{fname}: no such model file; train and export one with `learn.export(...)` first")
-    return load_learner(fname)
+    with warnings.catch_warnings():   # fastai's pickle warning: the docs above say it once
+        warnings.filterwarnings('ignore', message="load_learner` uses Python's insecure pickle", category=UserWarning)
+        return load_learner(fname)
 
 # %% ../nbs/07_resnet.ipynb #8991b5e0
 def load_digit_image(item, # a path, PIL image, array or tensor: (H, W), (H, W, 3/4) or (3/4, H, W)

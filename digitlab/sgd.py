@@ -26,7 +26,7 @@ def lr_steps(f, # a function of one number
         f(x).backward()
         with torch.no_grad(): x -= lr * x.grad
         x.grad = None
-        xs.append(x.item())
+        xs.append(x.detach().item())
     return xs
 
 def show_lr_steps(f, x0:float, lrs=(0.05, 0.45, 1.05), n:int=8, xlim=(-4, 4)):

@@ -32,3 +32,32 @@ def test_version_and_settings():
     assert cfg['tool']['nbdev']['lib_path'] == 'digitlab'
     assert not (root/'settings.ini').exists(), 'nbdev 3 refuses to run beside a settings.ini'
     assert digitlab.__version__.count('.') == 2
+
+def test_wheel_carries_mnist(tmp_path):
+    "A built wheel, not only the editable install, ships the four MNIST files, byte for byte"
+    import hashlib, subprocess, sys, zipfile
+    from digitlab.data import MNIST_SHA256
+    subprocess.run([sys.executable, '-m', 'pip', 'wheel', '--no-deps', '--no-build-isolation', '-q', '-w', str(tmp_path), str(root)],
+                   check=True, capture_output=True)
+    whl, = tmp_path.glob('digitlab-*.whl')
+    with zipfile.ZipFile(whl) as z:
+        got = {Path(n).name: hashlib.sha256(z.read(n)).hexdigest() for n in z.namelist() if n.startswith('digitlab/mnist/')}
+    assert {n: got.get(n) for n in MNIST_SHA256} == MNIST_SHA256
+    assert 'README.md' in got, "the MNIST credit and provenance must travel with the files"
+
+def test_cli_prints_no_library_warnings(tmp_path):
+    "`digitlab` commands import fastai and torch but print none of their deprecation warnings"
+    import os, subprocess, sys
+    cmd = str(Path(sys.executable).parent/'digitlab')
+    env = {**os.environ, 'FASTAI_HOME': str(tmp_path)}
+    env.pop('PYTHONWARNINGS', None)
+    res = subprocess.run([cmd, 'data', '--verify'], capture_output=True, text=True, env=env)
+    assert 'is missing: run `digitlab data`' in res.stderr
+    assert 'Warning' not in res.stderr, res.stderr
+
+def test_no_machine_paths_in_notebooks():
+    "Stored notebooks (their outputs are published on the docs site) name no machine's folders"
+    import re
+    pat = re.compile(r'/tmp/|/work/|/root/|/home/|/Users/|\.venv')
+    bad = {fn.name: sorted(set(pat.findall(fn.read_text()))) for fn in sorted((root/'nbs').glob('*.ipynb'))}
+    assert not {k: v for k, v in bad.items() if v}, bad

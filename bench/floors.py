@@ -1,0 +1,93 @@
+"""Do the results table's floors hold on every CPU?
+
+Float results differ between CPUs: torch picks AVX-512 kernels where the CPU has them and AVX2 kernels
+elsewhere, and the order of a sum depends on the number of threads. So a floor that passes on one
+machine can fail on the next. This script trains the rows of `digitlab reproduce` in fresh processes
+under both kernel sets (the machine's own, and AVX2 as an AVX2-only CPU computes it), with 1 and 2
+threads and several seeds, and prints for each row the worst and best run against its floor. It writes
+every run and the per-row summary to bench/results/floors.json (or floors_full.json with --full).
+
+A row whose quick and full runs are the same training (its name has no "quick:") is checked against
+both floors by the quick runs; --full trains only the rows whose full run differs.
+
+    python bench/floors.py                          # quick table: 2 kernel sets x 2 thread counts x 3 seeds
+    python bench/floors.py --full --seeds 0 1 2     # the long rows' full recipes
+    python bench/floors.py --rows 5 --seeds 0 1     # one row (by index in EXPERIMENTS)
+"""
+import argparse, json, os, platform, subprocess, sys, time
+from pathlib import Path
+
+AVX2 = dict(ATEN_CPU_CAPABILITY='avx2', ONEDNN_MAX_CPU_ISA='AVX2', MKL_ENABLE_INSTRUCTIONS='AVX2')
+KERNELS = {'default': {}, 'avx2': AVX2}
+ONE_RUN = """
+import json, sys, torch
+from digitlab.results import EXPERIMENTS, reproduce
+quick, seed, rows = {quick}, {seed}, {rows}
+df = reproduce(quick=quick, experiments=[EXPERIMENTS[i] for i in rows], progress=False, seed=seed)
+print('RESULT ' + json.dumps(dict(capability=torch.backends.cpu.get_cpu_capability(), torch_threads=torch.get_num_threads(),
+                                  accuracy=df.accuracy.tolist(), seconds=df.seconds.tolist())))
+"""
+
+def cpu_flags() -> str:
+    try: return next((l for l in Path('/proc/cpuinfo').read_text().splitlines() if l.startswith('flags')), '')
+    except OSError: return ''
+
+def run_one(quick:bool, seed:int, rows:list, kernels:str, threads:int) -> dict:
+    "Train `rows` in a fresh Python process with the given kernel set and thread count; their accuracies"
+    env = {**os.environ, **KERNELS[kernels], 'OMP_NUM_THREADS': str(threads), 'MKL_NUM_THREADS': str(threads)}
+    code = ONE_RUN.format(quick=quick, seed=seed, rows=rows)
+    res = subprocess.run([sys.executable, '-c', code], env=env, capture_output=True, text=True)
+    line = next((l for l in res.stdout.splitlines() if l.startswith('RESULT ')), None)
+    if res.returncode or line is None: sys.exit(f"run failed (kernels={kernels}, threads={threads}, seed={seed}):\n{res.stderr[-3000:]}")
+    return json.loads(line[len('RESULT '):])
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('--full', action='store_true', help="the full recipes of the rows whose full run differs from the quick one")
+    p.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
+    p.add_argument('--threads', type=int, nargs='+', default=[1, 2])
+    p.add_argument('--kernels', nargs='+', default=list(KERNELS), choices=list(KERNELS))
+    p.add_argument('--rows', type=int, nargs='+', help='indices into EXPERIMENTS (default: all that apply)')
+    p.add_argument('--out', default=None, help='the JSON file (default: bench/results/floors[_full].json)')
+    args = p.parse_args()
+    from fastcore.xtras import atomic_save
+    from digitlab.results import EXPERIMENTS
+    import torch
+
+    rows = args.rows if args.rows is not None else [i for i, e in enumerate(EXPERIMENTS) if not args.full or 'quick:' in e.name]
+    has512 = 'avx512f' in cpu_flags()
+    if not has512: print("this CPU has no AVX-512: its default kernels are the AVX2 ones, so both kernel sets compute the same")
+    configs = [(k, t, s) for k in args.kernels for t in args.threads for s in args.seeds]
+    print(f"{len(configs)} runs of {len(rows)} rows ({'full' if args.full else 'quick'} recipes), each in a fresh process", flush=True)
+    runs, start = [], time.perf_counter()
+    for n, (k, t, s) in enumerate(configs, 1):
+        r = run_one(not args.full, s, rows, k, t)
+        runs.append(dict(kernels=k, threads=t, seed=s, **r))
+        print(f"[{n}/{len(configs)}, {time.perf_counter() - start:.0f} s] kernels={k} ({r['capability']}) threads={t} seed={s}: "
+              + ' '.join(f'{a:.4f}' for a in r['accuracy']), flush=True)
+
+    summary = []
+    for j, i in enumerate(rows):
+        e = EXPERIMENTS[i]
+        accs = [r['accuracy'][j] for r in runs]
+        worst = min(range(len(runs)), key=lambda m: accs[m])
+        floors = {'full': e.floor} if args.full else ({'quick': e.quick_floor} | ({} if 'quick:' in e.name else {'full': e.floor}))
+        summary.append(dict(row=i, model=e.name, runs=len(accs), min=min(accs), max=max(accs), floors=floors,
+                            worst_run={k: runs[worst][k] for k in ('kernels', 'capability', 'threads', 'seed')},
+                            margin=round(min(accs) - max(floors.values()), 4), holds=min(accs) >= max(floors.values())))
+    w = max(len(s['model']) for s in summary)
+    print(f"\n{'model':{w}s}  {'min':>6s}  {'max':>6s}  floors          margin  worst run")
+    for s in summary:
+        fl = ', '.join(f'{k} {v}' for k, v in s['floors'].items())
+        wr = s['worst_run']
+        print(f"{s['model']:{w}s}  {s['min']:.4f}  {s['max']:.4f}  {fl:14s}  {s['margin']:+.4f}  {wr['capability']}, {wr['threads']} thr, seed {wr['seed']}"
+              + ('' if s['holds'] else '   BELOW FLOOR'))
+    meta = dict(full=args.full, seeds=args.seeds, threads=args.threads, kernels=args.kernels, cpu_avx512=has512,
+                cpu=platform.processor() or platform.machine(), cpus=os.cpu_count(), torch=torch.__version__,
+                python=platform.python_version(), when=time.strftime('%Y-%m-%d %H:%M'), seconds=round(time.perf_counter() - start))
+    out = Path(args.out or Path(__file__).parent/'results'/('floors_full.json' if args.full else 'floors.json'))
+    with atomic_save(out, 'w') as f: json.dump(dict(meta=meta, summary=summary, runs=runs), f, indent=1)
+    print(f"\nwrote {out}")
+    return 0 if all(s['holds'] for s in summary) else 1
+
+if __name__ == '__main__': sys.exit(main())
