@@ -15,6 +15,8 @@ html_title = 'digitlab'
 extensions = ['myst_nb', 'sphinx.ext.autodoc']
 root_doc = 'index'
 exclude_patterns = ['**/.ipynb_checkpoints']
+# the pages at the addresses nbdev writes into docstrings and _modidx.py (make_site.py's link_pages)
+html_extra_path = ['_build/links']
 
 # the lessons render from the outputs stored in the notebooks: nothing trains at build time
 nb_execution_mode = 'off'

@@ -7,8 +7,12 @@ Sphinx then builds them with the configuration in docs/ (`make docs` runs both s
 - a name of `digitlab.all` written in backticks in a lesson's prose links to its reference entry, and each
   cell that exports public names ends with a line linking to theirs;
 - the home page is the README's text (`docs/readme.py`), its lesson links pointed at the lesson pages;
-- the API reference has a page per lesson module, every public name with its signature and docstring.
-Run: `python docs/make_site.py [OUT_DIR]`."""
+- the API reference has a page per lesson module, every public name with its signature and docstring;
+- the addresses nbdev writes into module docstrings (`Docs: .../data.html.md`) and `_modidx.py`
+  (`data.html#load_mnist`, followed by other nbdev projects) are served too: `data.html` forwards to the
+  lesson, or to the name's reference entry when the address names one, and `data.html.md` is the lesson as
+  Markdown. Sphinx copies them into the site's root (`html_extra_path`).
+Run: `python docs/make_site.py [OUT_DIR]`; the forwarding pages go beside OUT_DIR, in `links/`."""
 import json, re, shutil, sys
 from pathlib import Path
 
@@ -117,6 +121,52 @@ def api_index(mods:dict, owners:dict) -> str:
     return ('# API reference\n\nEverything `from digitlab.all import *` gives you, by the lesson that builds it.\n\n'
             f'| name | module | lesson |\n|---|---|---|\n{rows}\n')
 
+def lesson_markdown(nb:dict) -> str:
+    "A lesson as plain Markdown, nbdev's directives applied: prose, code in fences, text outputs in fences"
+    parts = []
+    for c in nb['cells']:
+        src = ''.join(c['source'])
+        if c['cell_type'] == 'markdown': parts.append(src); continue
+        if c['cell_type'] != 'code': continue
+        dirs, code = split_directives(src)
+        if 'hide' in dirs or 'default_exp' in dirs: continue
+        if code and dirs.get('echo') != 'false': parts.append(f'```python\n{code}\n```')
+        if dirs.get('output') == 'false': continue
+        for o in c.get('outputs', []):
+            text = ''.join(o.get('text', '') or o.get('data', {}).get('text/plain', ''))
+            if text.strip() and 'text/html' not in o.get('data', {}): parts.append(f'```\n{text.rstrip()}\n```')
+    return '\n\n'.join(parts) + '\n'
+
+_FORWARD = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<link rel="canonical" href="{lesson}">
+<script>
+const names = {names};
+const h = decodeURIComponent(location.hash.slice(1));
+location.replace(names[h] || "{lesson}" + location.hash);
+</script>
+<noscript><meta http-equiv="refresh" content="0; url={lesson}"></noscript>
+</head><body><p>This page is the lesson <a href="{lesson}">{title}</a>.</p></body></html>
+"""
+
+def link_pages(lessons:list, mods:dict, out:Path):
+    "Pages at the addresses nbdev writes (`data.html`, `data.html.md`), for every lesson, into `out`"
+    from nbdev.config import nbpath2html
+    from digitlab._modidx import d as modidx
+    api = {f'{m}.{n}': f'api/{m}.html#{m}.{n}' for m, ns in mods.items() for n in ns}
+    out.mkdir(parents=True)
+    for p in lessons:
+        page = nbpath2html(p.name).name
+        # every name nbdev links to this page (`page#name`) goes to its reference entry where it has one
+        names = {a.split('#', 1)[1]: api[sym] for syms in modidx['syms'].values() for sym, (a, _) in syms.items()
+                 if a.startswith(page + '#') and sym in api}
+        nb = json.loads(p.read_text(encoding='utf-8'))
+        title = next((''.join(c['source']).splitlines()[0].lstrip('# ') for c in nb['cells'] if c['cell_type'] == 'markdown'), p.stem)
+        (out/page).write_text(_FORWARD.format(title=title, lesson=f'lessons/{p.stem}.html', names=json.dumps(names)), encoding='utf-8')
+        (out/f'{page}.md').write_text(lesson_markdown(nb), encoding='utf-8')
+    home = json.loads((root/'nbs'/'index.ipynb').read_text(encoding='utf-8'))   # index.html is the site's own home page
+    (out/'index.html.md').write_text(lesson_markdown(home), encoding='utf-8')
+
 def build(out:Path=root/'docs'/'_build'/'src'):
     "Write the site's sources into `out`, replacing what was there"
     lessons, mods = lesson_notebooks(), api_modules()
@@ -129,8 +179,11 @@ def build(out:Path=root/'docs'/'_build'/'src'):
     (tmp/'index.md').write_text(home_page(lessons, mods), encoding='utf-8')
     (tmp/'api'/'index.md').write_text(api_index(mods, owners), encoding='utf-8')
     for m, ns in mods.items(): (tmp/'api'/f'{m}.md').write_text(api_page(m, ns, owners.get(m)), encoding='utf-8')
-    shutil.rmtree(out, ignore_errors=True)
-    tmp.rename(out)
+    links = out.with_name('links')
+    shutil.rmtree(links.with_name('links.tmp'), ignore_errors=True)
+    link_pages(lessons, mods, links.with_name('links.tmp'))
+    shutil.rmtree(out, ignore_errors=True); shutil.rmtree(links, ignore_errors=True)
+    tmp.rename(out); links.with_name('links.tmp').rename(links)
     return out
 
 if __name__ == '__main__':

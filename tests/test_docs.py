@@ -81,3 +81,28 @@ def test_lessons_show_their_plots():
 def test_search_index_has_the_api():
     idx = (html/'searchindex.js').read_text(encoding='utf-8')
     assert 'mnist_loss' in idx
+
+def test_nbdev_doc_urls_resolve():
+    "Every address nbdev writes (module docstrings' `Docs:` lines, `_modidx.py`) leads to a page of the built site"
+    import json
+    from digitlab._modidx import d
+    base = d['settings']['doc_host'].rstrip('/') + d['settings']['doc_baseurl'].rstrip('/') + '/'
+    urls = {m.group(1) for f in sorted((root/'digitlab').glob('*.py')) for m in re.finditer(r'Docs: (https?://[^\s"]+)', f.read_text(encoding='utf-8'))}
+    assert len(urls) >= 10, urls
+    urls |= {base + a for syms in d['syms'].values() for a, _ in syms.values()}
+    bad = []
+    for url in sorted(urls):
+        assert url.startswith(base), url
+        path, _, frag = url[len(base):].partition('#')
+        target = html/path
+        if not target.is_file(): bad.append(f'{url}: no {path} in the site'); continue
+        if path.endswith('.md'):
+            if len(target.read_text(encoding='utf-8')) < 200: bad.append(f'{url}: an empty page')
+            continue
+        text = target.read_text(encoding='utf-8')
+        names = json.loads(re.search(r'const names = (\{.*?\});', text).group(1))
+        dest = names.get(frag) or re.search(r'"(lessons/\w+\.html)" \+ location\.hash', text).group(1)
+        dpath, _, dfrag = dest.partition('#')
+        if not (html/dpath).is_file(): bad.append(f'{url} -> {dest}: no such page'); continue
+        if dfrag and dfrag not in Page(html/dpath).ids: bad.append(f'{url} -> {dest}: no such anchor')
+    assert not bad, '\n'.join(bad[:30])
