@@ -30,13 +30,13 @@ run: $(BIN)/digitlab
 # Execute every lesson headless, the long (#| slow) training included.
 lessons: $(BIN)/digitlab
 	$(BIN)/digitlab data
-	$(SHARE) $(BIN)/nbdev-test --n_workers $(WORKERS) --flags slow --do-print --timing
+	$(SHARE) $(BIN)/nbdev-test --n-workers $(WORKERS) --flags slow --do-print --timing
 
 # Every lesson as a test (cells marked #| slow are skipped), the docs site, then the checks in tests/
 # (package, site pages and links, and the site in a real browser).
 # pytest exits 5 when it collects no test: the notebooks are the main tests, so that alone is no failure.
 test: $(BIN)/digitlab
-	$(SHARE) $(BIN)/nbdev-test --n_workers $(WORKERS) --do-print --timing
+	$(SHARE) $(BIN)/nbdev-test --n-workers $(WORKERS) --do-print --timing
 	$(MAKE) docs
 	$(BIN)/python -m pytest -q tests; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; rc=0; fi; exit $$rc
 

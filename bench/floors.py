@@ -13,6 +13,7 @@ both floors by the quick runs; --full trains only the rows whose full run differ
     python bench/floors.py                          # quick table: 2 kernel sets x 2 thread counts x 3 seeds
     python bench/floors.py --full --seeds 0 1 2     # the long rows' full recipes
     python bench/floors.py --rows 5 --seeds 0 1     # one row (by index in EXPERIMENTS)
+    python bench/floors.py --full --from-runs       # the stored runs judged against today's floors (no training)
 """
 import argparse, json, os, platform, subprocess, sys, time
 from pathlib import Path
@@ -49,11 +50,15 @@ def main():
     p.add_argument('--kernels', nargs='+', default=list(KERNELS), choices=list(KERNELS))
     p.add_argument('--rows', type=int, nargs='+', help='indices into EXPERIMENTS (default: all that apply)')
     p.add_argument('--out', default=None, help='the JSON file (default: bench/results/floors[_full].json)')
+    p.add_argument('--from-runs', action='store_true', help="judge the runs stored in the JSON file against today's floors, training nothing")
     args = p.parse_args()
-    from fastcore.xtras import atomic_save
     from digitlab.results import EXPERIMENTS
     import torch
 
+    out = Path(args.out or Path(__file__).parent/'results'/('floors_full.json' if args.full else 'floors.json'))
+    if args.from_runs:
+        old = json.loads(out.read_text())
+        return summarize(old['meta'], [s['row'] for s in old['summary']], old['runs'], out, EXPERIMENTS)
     rows = args.rows if args.rows is not None else [i for i, e in enumerate(EXPERIMENTS) if not args.full or 'quick:' in e.name]
     has512 = 'avx512f' in cpu_flags()
     if not has512: print("this CPU has no AVX-512: its default kernels are the AVX2 ones, so both kernel sets compute the same")
@@ -65,13 +70,20 @@ def main():
         runs.append(dict(kernels=k, threads=t, seed=s, **r))
         print(f"[{n}/{len(configs)}, {time.perf_counter() - start:.0f} s] kernels={k} ({r['capability']}) threads={t} seed={s}: "
               + ' '.join(f'{a:.4f}' for a in r['accuracy']), flush=True)
+    meta = dict(full=args.full, seeds=args.seeds, threads=args.threads, kernels=args.kernels, cpu_avx512=has512,
+                cpu=platform.processor() or platform.machine(), cpus=os.cpu_count(), torch=torch.__version__,
+                python=platform.python_version(), when=time.strftime('%Y-%m-%d %H:%M'), seconds=round(time.perf_counter() - start))
+    return summarize(meta, rows, runs, out, EXPERIMENTS)
 
+def summarize(meta:dict, rows:list, runs:list, out:Path, EXPERIMENTS:list) -> int:
+    "Per row: the worst and best run against its floors (today's); print it, write it with the runs to `out`"
+    from fastcore.xtras import atomic_save
     summary = []
     for j, i in enumerate(rows):
         e = EXPERIMENTS[i]
         accs = [r['accuracy'][j] for r in runs]
         worst = min(range(len(runs)), key=lambda m: accs[m])
-        floors = {'full': e.floor} if args.full else ({'quick': e.quick_floor} | ({} if 'quick:' in e.name else {'full': e.floor}))
+        floors = {'full': e.floor} if meta['full'] else ({'quick': e.quick_floor} | ({} if 'quick:' in e.name else {'full': e.floor}))
         summary.append(dict(row=i, model=e.name, runs=len(accs), min=min(accs), max=max(accs), floors=floors,
                             worst_run={k: runs[worst][k] for k in ('kernels', 'capability', 'threads', 'seed')},
                             margin=round(min(accs) - max(floors.values()), 4), holds=min(accs) >= max(floors.values())))
@@ -82,10 +94,6 @@ def main():
         wr = s['worst_run']
         print(f"{s['model']:{w}s}  {s['min']:.4f}  {s['max']:.4f}  {fl:14s}  {s['margin']:+.4f}  {wr['capability']}, {wr['threads']} thr, seed {wr['seed']}"
               + ('' if s['holds'] else '   BELOW FLOOR'))
-    meta = dict(full=args.full, seeds=args.seeds, threads=args.threads, kernels=args.kernels, cpu_avx512=has512,
-                cpu=platform.processor() or platform.machine(), cpus=os.cpu_count(), torch=torch.__version__,
-                python=platform.python_version(), when=time.strftime('%Y-%m-%d %H:%M'), seconds=round(time.perf_counter() - start))
-    out = Path(args.out or Path(__file__).parent/'results'/('floors_full.json' if args.full else 'floors.json'))
     with atomic_save(out, 'w') as f: json.dump(dict(meta=meta, summary=summary, runs=runs), f, indent=1)
     print(f"\nwrote {out}")
     return 0 if all(s['holds'] for s in summary) else 1
