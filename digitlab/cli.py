@@ -6,21 +6,20 @@ Docs: https://digitlab.github.io/digitlab/cli.html.md"""
 
 # %% ../nbs/11_cli.ipynb #2fe4a230
 from __future__ import annotations
-import argparse, contextlib, json, shutil, sys
+import argparse, sys
 from pathlib import Path
-
-import numpy as np, pandas as pd
-from .data import (MNISTDataError, data_path, data_source, folder_counts, mnist_arrays, mnist_full,
-                           mnist_sample, short_path, _record_path)
-from .inference import ARCHS, DATA_SETS, DigitModel, DigitModelError, default_model, predict_files, train_digit_model
-from .results import reproduce, results_markdown, write_results
+from typing import Annotated
+from fastcore.script import anno_parser
 
 # %% auto #0
-__all__ = ['expected_counts', 'data_report', 'cmd_data', 'cmd_reproduce', 'cmd_train', 'cmd_predict', 'parser', 'main']
+__all__ = ['MODELS', 'DATA', 'COMMANDS', 'expected_counts', 'data_report', 'cmd_data', 'cmd_reproduce', 'positive', 'cmd_train',
+           'cmd_predict', 'command_parser', 'usage', 'main']
 
 # %% ../nbs/11_cli.ipynb #7a34c93f
-def expected_counts(arrays:dict) -> pd.DataFrame:
+def expected_counts(arrays:dict, # {'train': (images, labels), 'test': ...}, as `mnist_arrays` gives them
+                   ) -> "pd.DataFrame": # digits per (folder, split) row, one column per digit
     "Digits per folder that MNIST_SAMPLE and `mnist_png` should hold, given the `arrays` they are built from"
+    import numpy as np, pandas as pd
     per = {s: np.bincount(y, minlength=10) for s, (_, y) in arrays.items()}
     rows = {('mnist_sample', 'train'): {d: per['train'][d] for d in (3, 7)},
             ('mnist_sample', 'valid'): {d: per['test'][d] for d in (3, 7)},
@@ -30,8 +29,10 @@ def expected_counts(arrays:dict) -> pd.DataFrame:
 
 # %% ../nbs/11_cli.ipynb #5d45a9bf
 def data_report(build:bool=True, # build what is missing; False only looks
-               ) -> tuple[pd.DataFrame, list]: # counts found (one row per folder and split) and the problems seen
+               ) -> tuple: # counts found (a DataFrame, one row per folder and split) and the problems seen
     "Count the digits of MNIST_SAMPLE and `mnist_png` and compare them with the arrays, building them first if `build`"
+    import pandas as pd
+    from digitlab.data import data_path, folder_counts, mnist_arrays, mnist_full, mnist_sample, short_path
     if build: mnist_sample(verbose=False); mnist_full(verbose=False)
     arrays_dir, problems = data_path()/'mnist_arrays', []
     if not arrays_dir.exists(): return pd.DataFrame(), [f"{short_path(arrays_dir)} is missing: run `digitlab data` to build it"]
@@ -50,16 +51,21 @@ def data_report(build:bool=True, # build what is missing; False only looks
 # %% ../nbs/11_cli.ipynb #089dba7d
 def _rebuild():
     "Remove the MNIST folders digitlab built (never one it did not), so that the next build starts afresh"
+    import shutil
+    from digitlab.data import _record_path, data_path, data_source, short_path
     for name in ('mnist_sample', 'mnist_png', 'mnist_arrays'):
         p = data_path()/name
         if p.exists() and 'not built by digitlab' not in data_source(p)['source']:
             shutil.rmtree(p); _record_path(p).unlink(missing_ok=True)
             print(f"removed {short_path(p)}")
 
-def cmd_data(args) -> int:
-    "Build (or with `--verify` only check) the MNIST folders; print where they are, their source and their counts"
-    if args.rebuild: _rebuild()
-    if not args.verify:
+def cmd_data(verify:bool=False, # only check the folders that are there; build nothing
+             rebuild:bool=False, # remove the folders digitlab built, then build them again
+            ) -> int: # 0, or 1 when a folder is missing or holds the wrong digits
+    "Build MNIST where fastai looks for it, or only check it; print each folder, its source and its counts"
+    from digitlab.data import data_path, data_source, mnist_full, mnist_sample, short_path
+    if rebuild: _rebuild()
+    if not verify:
         for f in (mnist_sample, mnist_full): f(verbose=False)
     counts, problems = data_report(build=False)
     print(f"MNIST in {short_path(data_path())}")
@@ -73,36 +79,63 @@ def cmd_data(args) -> int:
     return 1 if problems else 0
 
 # %% ../nbs/11_cli.ipynb #73505a21
-def cmd_reproduce(args) -> int:
-    "Train every model of the course (`--quick`: the short versions), print and save the table; 1 if any is below its floor"
+def cmd_reproduce(quick:bool=False, # the short version: fewer epochs for the long experiments, lower floors
+                  out:Path='digitlab-results', # folder for results.json, results.md and results.png
+                  no_progress:bool=False, # no progress bar, only the table
+                 ) -> int: # 0, or 1 when a model falls below its floor
+    "Train every model of the course again and print the results table beside the book's figures; save it to `out`"
+    from digitlab.data import mnist_full, mnist_sample
+    from digitlab.results import reproduce, results_markdown, write_results
     for f in (mnist_sample, mnist_full): f(verbose=False)
-    df = reproduce(quick=args.quick, progress=not args.no_progress)
+    df = reproduce(quick=quick, progress=not no_progress)
     print('\n' + results_markdown(df))
-    print('wrote ' + ', '.join(map(str, write_results(df, args.out, quick=args.quick))))
+    print('wrote ' + ', '.join(map(str, write_results(df, out, quick=quick))))
     for r in df[~df.passed].itertuples():
         print(f"digitlab reproduce: {r.model} reached {r.accuracy:.4f}, below its floor {r.floor}", file=sys.stderr)
     return 0 if df.passed.all() else 1
 
 # %% ../nbs/11_cli.ipynb #6524f886
-def cmd_train(args) -> int:
-    "Train a model with `--model` and `--data`, show progress, save it to `--out` and say how to use it"
-    out = Path(args.out or '.')
-    if out.is_dir(): out = out/f'digitlab_{args.model}_{args.data}.pt'
-    m = train_digit_model(args.model, args.data, epochs=args.epochs, lr=args.lr, seed=args.seed)
+MODELS = ('linear', 'mlp', 'cnn', 'resnet18')   # the keys of `ARCHS`, named here so that `--help` needs no torch
+DATA = ('full', 'sample')                        # the keys of `DATA_SETS`, likewise
+
+def positive(s:str) -> float:
+    "A command-line number that must be above 0"
+    try: v = float(s)
+    except ValueError: raise argparse.ArgumentTypeError(f"{s!r} is not a number")
+    if v <= 0: raise argparse.ArgumentTypeError(f"{s} is not positive")
+    return v
+
+def cmd_train(data:Annotated[str, dict(choices=DATA)]='full', # sample: 3s and 7s; full: all ten digits
+              model:Annotated[str, dict(choices=MODELS)]='cnn', # the architecture
+              epochs:positive=None, # epochs, may be fractional (default: the model's recipe)
+              lr:positive=None, # peak learning rate (default: the model's recipe)
+              seed:int=0, # seeds weights, shuffling and augmentation
+              out:str=None, # a file, or a folder to save digitlab_<model>_<data>.pt in (default: the current folder)
+             ) -> int: # 0 once saved
+    "Train a digit classifier and save it with what `digitlab predict` needs"
+    from digitlab.inference import train_digit_model
+    out = Path(out or '.')
+    if out.is_dir(): out = out/f'digitlab_{model}_{data}.pt'
+    m = train_digit_model(model, data, epochs=epochs, lr=lr, seed=seed)
     out = m.save(out)
     print(f"{m}\nsaved to {out}\nuse it with: digitlab predict IMAGE... --model {out}")
     return 0
 
 # %% ../nbs/11_cli.ipynb #b028890a
-def cmd_predict(args) -> int:
-    "Classify each image file; print a line (or, with `--json`, a JSON document) per image; 1 if any could not be read"
-    if args.model: model = DigitModel.load(args.model)
+def cmd_predict(*images:Annotated[str, dict(nargs='+', metavar='IMAGE')], # image files: PNG, JPEG or another format Pillow reads
+                model:str=None, # a model saved by `digitlab train` (default: the course's default model)
+                json:bool=False, # print one JSON document instead of a line per image
+               ) -> int: # 0, or 1 when a file could not be read
+    "Read handwritten digits from image files and print each one's digit; files that cannot be read are named on stderr"
+    import contextlib, json as js
+    from digitlab.inference import DigitModel, default_model, predict_files
+    if model: m = DigitModel.load(model)
     else:
-        with contextlib.redirect_stdout(sys.stderr): model = default_model()
-    preds, bad = predict_files(model, args.images)
-    if args.json:
-        print(json.dumps(dict(model=str(args.model or 'default'), classes=model.classes, predictions=preds,
-                              errors=[dict(file=f, error=why) for f, why in bad]), indent=2))
+        with contextlib.redirect_stdout(sys.stderr): m = default_model()
+    preds, bad = predict_files(m, images)
+    if json:
+        print(js.dumps(dict(model=str(model or 'default'), classes=m.classes, predictions=preds,
+                            errors=[dict(file=f, error=why) for f, why in bad]), indent=2))
     else:
         for p in preds:
             second = sorted(p['probabilities'].items(), key=lambda kv: -kv[1])[1]
@@ -111,9 +144,7 @@ def cmd_predict(args) -> int:
     return 1 if bad else 0
 
 # %% ../nbs/11_cli.ipynb #f1943234
-_DATA_HELP = """Build MNIST where fastai looks for it, or check it.
-
-Sources, in order: the folder already in fastai's data folder; the four MNIST IDX files in
+_DATA_HELP = """Sources, in order: the folder already in fastai's data folder; the four MNIST IDX files in
 $DIGITLAB_MNIST_DIR, if set; digitlab's own copy, installed with the package and checked by sha256.
 No network is used. MNIST is by Yann LeCun, Corinna Cortes and Christopher J.C. Burges (CC BY-SA 3.0).
 
@@ -122,9 +153,7 @@ examples:
   DIGITLAB_MNIST_DIR=~/mnist digitlab data   # build from your own copy of the IDX files
   digitlab data --verify                     # check what is there, build nothing"""
 
-_REPRODUCE_HELP = """Train every model of the course again and compare each with the book's figure or the course's target.
-
-Prints the results table (model, data set, reference, ours, floor, seconds), with a progress bar, and
+_REPRODUCE_HELP = """Prints the results table (model, data set, reference, ours, floor, seconds), with a progress bar, and
 writes it to OUT as results.json, results.md and results.png. Exits with 1 if any model falls below
 its floor. The full run takes several minutes on a laptop CPU; --quick trains the long ones for fewer
 epochs, with lower floors (a few minutes at most).
@@ -133,9 +162,7 @@ examples:
   digitlab reproduce                  # everything, as the lessons do it
   digitlab reproduce --quick --out results"""
 
-_TRAIN_HELP = """Train a digit classifier and save it with what `digitlab predict` needs (architecture, classes, weights).
-
-Models: linear (one layer), mlp (two layers, 128 hidden units), cnn (the course's fast CNN, trained on
+_TRAIN_HELP = """Models: linear (one layer), mlp (two layers, 128 hidden units), cnn (the course's fast CNN, trained on
 randomly rotated, scaled and shifted digits), resnet18 (from scratch). Data: sample (3s and 7s, as in
 the book's chapter) or full (all ten digits). Each model has a recipe (epochs, learning rate) that
 --epochs and --lr override; training is one-cycle AdamW on MNIST's images scaled to mean 0, std 1.
@@ -145,9 +172,7 @@ examples:
   digitlab train --data sample --model linear --epochs 1 --out lin37.pt
   digitlab train --data full --model resnet18 --epochs 1 --lr 0.01"""
 
-_PREDICT_HELP = """Read handwritten digits from image files (PNG, JPEG, any size or colour) and print each one's digit.
-
-Each image is first made to look like an MNIST digit, the way MNIST itself was made:
+_PREDICT_HELP = """Each image is first made to look like an MNIST digit, the way MNIST itself was made:
   1. grey levels; transparent parts count as white paper;
   2. light ink on dark paper: if the image's border (taken to be paper) is light, it is inverted;
   3. the paper set to 0 and the strongest ink to 1; specks of dust and anything far from the strokes dropped;
@@ -161,47 +186,39 @@ examples:
   digitlab predict photo.jpg scan.png
   digitlab predict digits/*.png --model digitlab_cnn_full.pt --json"""
 
-def _positive(s:str) -> float:
-    try: v = float(s)
-    except ValueError: raise argparse.ArgumentTypeError(f"{s!r} is not a number")
-    if v <= 0: raise argparse.ArgumentTypeError(f"{s} is not positive")
-    return v
+COMMANDS = {'data': cmd_data, 'reproduce': cmd_reproduce, 'train': cmd_train, 'predict': cmd_predict}
+_EPILOGS = {'data': _DATA_HELP, 'reproduce': _REPRODUCE_HELP, 'train': _TRAIN_HELP, 'predict': _PREDICT_HELP}
 
-def parser() -> argparse.ArgumentParser:
-    "The `digitlab` command's argument parser, one subparser per subcommand"
-    p = argparse.ArgumentParser(prog='digitlab', description='digitlab: how a neural network learns to read digits.')
-    sub = p.add_subparsers(dest='command', metavar='COMMAND', required=True)
-    def add(name, helpline, text, func):
-        s = sub.add_parser(name, help=helpline, description=text, formatter_class=argparse.RawDescriptionHelpFormatter)
-        s.set_defaults(func=func)
-        return s
-    d = add('data', 'build or check the MNIST folders', _DATA_HELP, cmd_data)
-    d.add_argument('--verify', action='store_true', help='only check the folders that are there; build nothing')
-    d.add_argument('--rebuild', action='store_true', help='remove the folders digitlab built, then build them again')
-    r = add('reproduce', "train every model of the course and print the results table", _REPRODUCE_HELP, cmd_reproduce)
-    r.add_argument('--quick', action='store_true', help='the short version: fewer epochs for the long experiments, lower floors')
-    r.add_argument('--out', default='digitlab-results', help='folder for results.json, results.md and results.png (default: %(default)s)')
-    r.add_argument('--no-progress', action='store_true', help='no progress bar, only the table')
-    t = add('train', 'train a model and save it for predict', _TRAIN_HELP, cmd_train)
-    t.add_argument('--data', choices=list(DATA_SETS), default='full', help='sample: 3s and 7s; full: all ten digits (default: %(default)s)')
-    t.add_argument('--model', choices=list(ARCHS), default='cnn', help='the architecture (default: %(default)s)')
-    t.add_argument('--epochs', type=_positive, help="epochs, may be fractional (default: the model's recipe)")
-    t.add_argument('--lr', type=_positive, help="peak learning rate (default: the model's recipe)")
-    t.add_argument('--seed', type=int, default=0, help='seeds weights, shuffling and augmentation (default: %(default)s)')
-    t.add_argument('--out', help='where to save the model: a file, or a folder to save digitlab_<model>_<data>.pt in (default: the current folder)')
-    pr = add('predict', 'read digits from your own image files', _PREDICT_HELP, cmd_predict)
-    pr.add_argument('images', nargs='+', metavar='IMAGE', help='image files: PNG, JPEG or another format Pillow reads')
-    pr.add_argument('--model', help="a model saved by `digitlab train` (default: the course's default model)")
-    pr.add_argument('--json', action='store_true', help='print one JSON document instead of a line per image')
+def command_parser(name:str, # a key of `COMMANDS`
+                  ) -> argparse.ArgumentParser:
+    "The parser of `digitlab name`: fastcore's `anno_parser` of its function, with the command's notes and examples"
+    p = anno_parser(COMMANDS[name], prog=f'digitlab {name}')
+    p.epilog, p.formatter_class = _EPILOGS[name], argparse.RawDescriptionHelpFormatter
     return p
 
-def main(argv:list|None=None) -> int:
-    "Run the `digitlab` command line with `argv` (default: `sys.argv[1:]`); returns the exit code"
-    args = parser().parse_args(argv)
-    try: return args.func(args)
-    except (MNISTDataError, DigitModelError, OSError, ValueError) as e:   # OSError: a file we could not read or write
-        print(f"digitlab {args.command}: error: {e}", file=sys.stderr)
+def usage() -> str:
+    "What `digitlab --help` prints: the commands, each with the first line of its function's docstring"
+    lines = [f"  {n:10s}  {f.__doc__.split(';')[0]}" for n, f in COMMANDS.items()]
+    return ("usage: digitlab COMMAND [options]\n\ndigitlab: how a neural network learns to read digits.\n\ncommands:\n"
+            + '\n'.join(lines) + "\n\nRun `digitlab COMMAND --help` for a command's options and examples.")
+
+def main(argv:list|None=None, # the arguments after `digitlab`; default `sys.argv[1:]`
+        ) -> int: # the exit code
+    "Run `digitlab COMMAND ...`: parse the command's arguments, call its function, turn a user's error into a message"
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv or argv[0] in ('-h', '--help'):
+        print(usage(), file=sys.stdout if argv else sys.stderr)
+        return 0 if argv else 2
+    name, rest = argv[0], argv[1:]
+    if name not in COMMANDS:
+        print(f"digitlab: error: unknown command {name!r}; choose one of {', '.join(COMMANDS)}", file=sys.stderr)
+        return 2
+    args = vars(command_parser(name).parse_args(rest))
+    for k in ('pdb', 'xtra'): args.pop(k, None)   # fastcore's own hidden options
+    try: return COMMANDS[name](*args.pop('images', ()), **args)
+    except (OSError, ValueError) as e:   # a file we could not read or write, a damaged one, bad data (MNISTDataError, DigitModelError)
+        print(f"digitlab {name}: error: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print(f"digitlab {args.command}: interrupted", file=sys.stderr)
+        print(f"digitlab {name}: interrupted", file=sys.stderr)
         return 130
