@@ -119,7 +119,7 @@ EXPERIMENTS = [
                _classifier((784, 256, 128, 10), 15, 0.2)),
     Experiment('fast_cnn, time to 99% (1.1 epochs)', 'MNIST', '10', 0.99, 'target', 0.989, 0.989,
                _cnn(fast_cnn, FAST_RECIPE, FAST_RECIPE['epochs'])),
-    Experiment('best_cnn, augmented (8 epochs; quick: 1)', 'MNIST', '10', 0.996, 'target', 0.995, 0.98,
+    Experiment('best_cnn, augmented (8 epochs; quick: 1)', 'MNIST', '10', 0.996, 'target', 0.9945, 0.98,
                _cnn(best_cnn, BEST_RECIPE, 1)),
     Experiment("predict's default model (3 epochs; quick: 1)", 'MNIST', '10a', 0.99, 'target', 0.99, 0.98,
                _trained('cnn', 'full', None, 1)),
