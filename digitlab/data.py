@@ -16,7 +16,7 @@ import numpy as np, torch
 import pandas as pd
 from filelock import FileLock
 from fastai.data.external import URLs, fastai_cfg, fastai_path
-from fastcore.xtras import modified_env, working_directory
+from fastcore.xtras import modified_env
 from fastai.torch_core import show_image, subplots
 from fastprogress.fastprogress import progress_bar
 from PIL import Image
