@@ -13,19 +13,21 @@ and the test set is scored after.
 The targets are wall-clock seconds, so they depend on the CPU: the script first measures the machine's
 float32 matrix-multiply speed (GFLOP/s, median of 5) and prints it and stores it with the results, so that
 runs on different machines can be told apart (the 2-core machines we develop on differ by about 3x).
-`--compare` also runs the previous fast net (34k parameters, a 1-channel 3x3 convolution on the full
-28x28 image and max-pools) for 1.4 epochs, interleaved seed by seed with the new one, and prints the
-speed-up measured side by side.
+`--compare` trains the fast recipe twice per seed, interleaved: through the course's one engine
+(`train_cnn`, which runs `MiniLearner` with callbacks) and through the hand-written loop `train_cnn` was
+before the engine took it over (kept below as `loop_cnn`). It prints the engine's training time as a
+ratio to the loop's, per seed and as the median, and checks that both reach the same accuracy (the
+engine performs the same steps on the same random numbers, so the weights come out identical).
 Prints each run, then mean and spread (standard deviation, min-max) per recipe, and writes
 bench/results/fast_mnist.json. `--quick` runs only the time-to-99% part (under a minute) and writes
 fast_mnist_quick.json instead, so that a quick run never replaces a full one.
 Run: `python bench/fast_mnist.py [--quick] [--compare] [--seeds 3] [--epochs 8]`."""
-import argparse, json, os, platform, statistics, time, warnings
+import argparse, json, math, os, platform, statistics, time, warnings
 from pathlib import Path
-import torch
-from torch import nn
-from digitlab.digits import BEST_RECIPE, FAST_RECIPE, _cbr, best_cnn, cnn_probs, cnn_tensors, fast_cnn, train_cnn
-from digitlab.inference import _write_atomic
+import torch, torch.nn.functional as F
+from fastcore.xtras import atomic_save
+from digitlab.digits import BEST_RECIPE, FAST_RECIPE, best_cnn, cnn_probs, cnn_tensors, fast_cnn, random_affine, train_cnn
+from digitlab.learner import MiniOneCycle
 
 def matmul_gflops(n=1024, reps=5):
     "The machine's float32 matrix-multiply speed on all threads torch uses, GFLOP/s (median of `reps`)"
@@ -58,30 +60,54 @@ def recipe(name, make, seeds, data, target_acc, budget_s, score='accuracy', **kw
     return dict(runs=runs, accuracy=acc, tta_accuracy=tta, seconds=sec, score=score, target_accuracy=target_acc,
                 budget_s=budget_s, met=met, **kw)
 
-def previous_fast_cnn():
-    "The fast net before the pixel-unshuffle stem: a 1-channel 3x3 convolution on 28x28, max-pools, 34k parameters"
-    return nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.MaxPool2d(2), nn.ReLU(), _cbr(16, 32), nn.MaxPool2d(2),
-                         _cbr(32, 64, stride=2), nn.Flatten(), nn.Linear(64*4*4, 10))
+def loop_cnn(model, epochs=1.1, lr=0.02, bs=128, smoothing=0.1, augment=False, seed=0, data=None):
+    "`train_cnn` as it was before the engine: the same steps, written out as one loop"
+    torch.manual_seed(seed)
+    x, y, xt, yt = data
+    model = model.to(memory_format=torch.channels_last)
+    for m in model.modules():
+        if hasattr(m, 'reset_parameters'): m.reset_parameters()
+    opt = torch.optim.AdamW(model.parameters(), lr, weight_decay=0.01, fused=True)
+    sched, g = MiniOneCycle(lr), torch.Generator().manual_seed(seed)
+    n_batches = math.ceil(len(x)/bs); total = max(1, round(epochs*n_batches))
+    model.train(); it = iter(())
+    start = time.perf_counter()
+    for i in range(total):
+        if i % n_batches == 0: idx = torch.randperm(len(x), generator=g); it = (idx[j:j+bs] for j in range(0, len(x), bs))
+        b = next(it)
+        xb, yb = x[b], y[b]
+        if augment: xb = random_affine(xb, generator=g)
+        for grp in opt.param_groups: grp['lr'] = sched.lr_at(i/total)
+        loss = F.cross_entropy(model(xb), yb, label_smoothing=smoothing)
+        loss.backward(); opt.step(); opt.zero_grad()
+    seconds = time.perf_counter() - start
+    model.eval()
+    with torch.no_grad(): preds = torch.cat([model(xt[i:i+1000]).argmax(1) for i in range(0, len(xt), 1000)])
+    return dict(seconds=seconds, accuracy=(preds == yt).sum().item()/len(yt), epochs=epochs, seed=seed)
 
-def compare(seeds, data):
-    "The previous fast recipe and the new one, seed by seed in turn, so that both see the same machine"
-    runs = {'previous': [], 'new': []}
+def compare(seeds, data, reps=2):
+    "The fast recipe through the engine and through the old loop, alternating, `reps` times per seed; ratio of training times"
+    runs = {'loop': [], 'engine': []}
     for s in range(seeds):
-        for name, make, kw in (('previous', previous_fast_cnn, dict(epochs=1.4, bs=256)), ('new', fast_cnn, FAST_RECIPE)):
-            r = train_cnn(make(), seed=s, data=data, progress=False, **kw); r.pop('model'); runs[name].append(r)
-            print(f"compare seed {s}: {name:8s} fast net {r['accuracy']:.4f} after {r['seconds']:5.1f} s")
-    ratios = [p['seconds']/n['seconds'] for p, n in zip(runs['previous'], runs['new'])]
-    print(f"compare: the new fast recipe trains {statistics.mean(ratios):.2f}x faster (per seed: "
-          f"{', '.join(f'{r:.2f}' for r in ratios)}); accuracy {summary(runs['new'], 'accuracy')['mean']:.4f} "
-          f"vs {summary(runs['previous'], 'accuracy')['mean']:.4f}")
-    return dict(runs=runs, speedup=dict(mean=statistics.mean(ratios), per_seed=ratios))
+        for rep in range(reps):
+            order = (('loop', loop_cnn), ('engine', train_cnn)) if rep % 2 == 0 else (('engine', train_cnn), ('loop', loop_cnn))
+            for name, train in order:
+                kw = dict(progress=False) if name == 'engine' else {}
+                r = train(fast_cnn(), seed=s, data=data, **FAST_RECIPE, **kw); r.pop('model', None); runs[name].append(r)
+                print(f"compare seed {s}: {name:6s} {r['accuracy']:.4f} after {r['seconds']:5.2f} s")
+    ratios = [e['seconds']/l['seconds'] for e, l in zip(runs['engine'], runs['loop'])]
+    same = all(e['accuracy'] == l['accuracy'] for e, l in zip(runs['engine'], runs['loop']))
+    med = statistics.median(ratios)
+    print(f"compare: engine/loop training time, median {med:.3f} (per run: {', '.join(f'{r:.3f}' for r in ratios)}); "
+          f"same accuracy on every run: {same}; goal: within 5% ({'met' if med <= 1.05 and same else 'NOT met'})")
+    return dict(runs=runs, ratio=dict(median=med, per_run=ratios), same_accuracy=same, met=med <= 1.05 and same)
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--quick', action='store_true', help='only the time-to-99%% recipe')
     ap.add_argument('--seeds', type=int, default=3)
     ap.add_argument('--epochs', type=float, default=BEST_RECIPE['epochs'], help="best_cnn's epochs")
-    ap.add_argument('--compare', action='store_true', help='also time the previous fast net, side by side')
+    ap.add_argument('--compare', action='store_true', help='also time the engine against the old hand-written loop, side by side')
     args = ap.parse_args()
     warnings.filterwarnings('ignore')
     gflops = matmul_gflops()
@@ -97,5 +123,5 @@ if __name__ == '__main__':
     meta = dict(seeds=args.seeds, quick=args.quick, cpus=os.cpu_count(), torch_threads=torch.get_num_threads(), matmul_gflops=round(gflops),
                 python=platform.python_version(), torch=torch.__version__, when=time.strftime('%Y-%m-%d'))
     fn = out/('fast_mnist_quick.json' if args.quick else 'fast_mnist.json')
-    _write_atomic(fn, lambda tmp: tmp.write_text(json.dumps(dict(meta=meta, recipes=res), indent=2) + '\n'))
+    with atomic_save(fn, 'w') as f: f.write(json.dumps(dict(meta=meta, recipes=res), indent=2) + '\n')
     print(f'wrote {fn}')

@@ -7,21 +7,21 @@ Docs: https://digitlab.github.io/digitlab/ten_digits.html.md"""
 # %% ../nbs/10_ten_digits.ipynb #c9544e67
 from __future__ import annotations
 import math, time
+from functools import partial
 import torch
 import torch.nn.functional as F
 from torch import nn
 import matplotlib.pyplot as plt
-from fastprogress.fastprogress import progress_bar
 from .data import load_mnist
-from .learner import MiniLearner, MiniOneCycle
+from .learner import MiniCallback, MiniLearner, TensorLoader, default_device
 from .optim import BasicOptim
 from fastai.metrics import accuracy
 
 # %% auto #0
 __all__ = ['MNIST_STATS', 'FAST_RECIPE', 'BEST_RECIPE', 'TTA_SHIFTS', 'mean_digits', 'nearest_mean', 'per_digit_accuracy',
            'one_hot_matrix', 'softmax', 'logsumexp', 'log_softmax', 'nll_loss', 'cross_entropy', 'DigitClassifier',
-           'plot_history', 'cnn_tensors', 'fast_cnn', 'best_cnn', 'random_affine', 'train_cnn', 'shift_images',
-           'cnn_probs', 'confusion', 'plot_confusion', 'top_losses', 'describe_prediction']
+           'plot_history', 'cnn_tensors', 'fast_cnn', 'best_cnn', 'random_affine', 'RandomAffine', 'TrainTimer',
+           'train_cnn', 'shift_images', 'cnn_probs', 'confusion', 'plot_confusion', 'top_losses', 'describe_prediction']
 
 # %% ../nbs/10_ten_digits.ipynb #f287ec65
 def mean_digits(x:torch.Tensor, y:torch.Tensor, n:int=10) -> torch.Tensor:
@@ -88,7 +88,7 @@ class DigitClassifier(nn.Module):
     def fit(self, train_dl, valid_dl, epochs:int=10, lr:float=0.1, opt_func=BasicOptim, progress:bool=True):
         "Train with cross-entropy; append each epoch's training loss and validation loss and accuracy to `history`"
         learn = MiniLearner((train_dl, valid_dl), self, cross_entropy, opt_func, lr=lr, metrics=[accuracy],
-                            progress=progress, device='cpu')
+                            progress=progress)
         learn.fit(epochs)
         self.lr = lr
         self.history += [dict(epoch=len(self.history) + i + 1, train_loss=r[1], valid_loss=r[2], valid_acc=r[3])
@@ -120,7 +120,8 @@ def plot_history(history:list, title:str='', ax=None):
 # %% ../nbs/10_ten_digits.ipynb #201cf1c8
 MNIST_STATS = (0.1307, 0.3081)   # MNIST's pixel mean and standard deviation
 
-def cnn_tensors(split:str='train') -> tuple:
+def cnn_tensors(split:str='train', # 'train' or 'test'
+               ) -> tuple: # images (N, 1, 28, 28) and labels (N,)
     "Images of `split` as (N, 1, 28, 28), scaled to MNIST's mean 0 and std 1, channels-last, with their labels"
     x, y = load_mnist(split)
     return ((x - MNIST_STATS[0])/MNIST_STATS[1])[:, None].contiguous(memory_format=torch.channels_last), y
@@ -133,7 +134,8 @@ def _stem(n_out):
     "Each 2x2 block of pixels folded into 4 channels (28x28x1 -> 14x14x4), then a 3x3 convolution and a ReLU"
     return nn.Sequential(nn.PixelUnshuffle(2), nn.Conv2d(4, n_out, 3, padding=1), nn.ReLU(inplace=True))
 
-def fast_cnn(n_out:int=10) -> nn.Module:
+def fast_cnn(n_out:int=10, # number of classes
+            ) -> nn.Module:
     "The fast recipe's net: 32, 32, 64 channels on 14x14, 7x7 and 4x4 grids, one linear layer to `n_out` classes"
     return nn.Sequential(_stem(32), _cbr(32, 32, stride=2), _cbr(32, 64, stride=2),
                          nn.Flatten(), nn.Linear(64*4*4, n_out))
@@ -146,7 +148,13 @@ def best_cnn() -> nn.Module:
 FAST_RECIPE = dict(epochs=1.1, lr=0.02, bs=128)               # `fast_cnn`: time to 99%
 BEST_RECIPE = dict(epochs=8, lr=0.02, bs=256, augment=True)   # `best_cnn`: 99.6% in under three minutes
 
-def random_affine(xb:torch.Tensor, degrees:float=10., scale:float=0.1, shift:float=0.1, generator=None) -> torch.Tensor:
+# %% ../nbs/10_ten_digits.ipynb #d04083cf
+def random_affine(xb:torch.Tensor, # a normalised batch (N, 1, H, W)
+                  degrees:float=10., # largest rotation, either way
+                  scale:float=0.1, # largest change of size, as a fraction
+                  shift:float=0.1, # largest move, as a fraction of the image's side
+                  generator=None, # a `torch.Generator` for the random amounts
+                 ) -> torch.Tensor:
     "Each image of a normalised batch rotated by up to `degrees`, scaled by up to `scale` and shifted by up to `shift` of its size"
     n = len(xb)
     u = lambda *s: torch.rand(*s, generator=generator)*2 - 1
@@ -159,6 +167,25 @@ def random_affine(xb:torch.Tensor, degrees:float=10., scale:float=0.1, shift:flo
     grid = F.affine_grid(theta.to(xb.device), list(xb.shape), align_corners=False)
     return F.grid_sample(xb - bg, grid, align_corners=False) + bg
 
+class RandomAffine(MiniCallback):
+    "Replace each training batch by `random_affine` copies, drawn from the training loader's generator"
+    order = -5
+    def __init__(self, degrees:float=10., scale:float=0.1, shift:float=0.1): self.kw = dict(degrees=degrees, scale=scale, shift=shift)
+    def before_batch(self):
+        if self.learn.training: self.learn.xb = random_affine(self.learn.xb, **self.kw, generator=self.learn.train_dl.gen)
+    def __repr__(self): return f"RandomAffine({', '.join(f'{k}={v}' for k, v in self.kw.items())})"
+
+# %% ../nbs/10_ten_digits.ipynb #a011316a
+class TrainTimer(MiniCallback):
+    "The seconds spent in training phases, summed over a fit, in `seconds` (validation and scoring not counted)"
+    order = -20
+    def before_fit(self): self.seconds = 0.
+    def before_train(self): self.t0 = time.perf_counter()
+    def after_train(self):
+        if self.learn.device.type == 'cuda': torch.cuda.synchronize()   # a GPU works ahead of Python: wait for it
+        self.seconds += time.perf_counter() - self.t0
+    def __repr__(self): return f"TrainTimer({getattr(self, 'seconds', 0):.1f} s)"
+
 def train_cnn(model:nn.Module, # the net to train, for example `fast_cnn()`
               epochs:float=1.1, # may be fractional: training stops after that many epochs' batches
               lr:float=0.02, # the one-cycle schedule's peak
@@ -167,32 +194,25 @@ def train_cnn(model:nn.Module, # the net to train, for example `fast_cnn()`
               augment:bool=False, # train on `random_affine` copies of each batch
               seed:int=0, # seeds the weights, the shuffling and the augmentation
               data=None, # `(x, y, x_test, y_test)` from `cnn_tensors`; loaded if None
-              progress:bool=True) -> dict:
-    "Train `model` with one-cycle AdamW; returns the model, the training seconds (evaluation excluded) and the test accuracy"
+              progress:bool=True, # show progress bars
+              device=None, # where to train: see `default_device`
+             ) -> dict: # the model (on the CPU), training seconds, test accuracy, epochs, seed
+    "Train `model` with `MiniLearner`: one-cycle AdamW, label smoothing; returns it with the training seconds and the test accuracy"
     torch.manual_seed(seed)
     x, y, xt, yt = data if data is not None else (*cnn_tensors('train'), *cnn_tensors('test'))
+    device = default_device(device)
     model = model.to(memory_format=torch.channels_last)
     for m in model.modules():   # the seed decides the starting weights, whatever built the model before
         if hasattr(m, 'reset_parameters'): m.reset_parameters()
-    opt = torch.optim.AdamW(model.parameters(), lr, weight_decay=0.01, fused=True)
-    sched, g = MiniOneCycle(lr), torch.Generator().manual_seed(seed)
-    n_batches = math.ceil(len(x)/bs); total = max(1, round(epochs*n_batches))
-    steps = progress_bar(range(total), leave=False) if progress else range(total)
-    model.train(); it = iter(())
-    start = time.perf_counter()
-    for i in steps:
-        if i % n_batches == 0: idx = torch.randperm(len(x), generator=g); it = (idx[j:j+bs] for j in range(0, len(x), bs))
-        b = next(it)
-        xb, yb = x[b], y[b]
-        if augment: xb = random_affine(xb, generator=g)
-        for grp in opt.param_groups: grp['lr'] = sched.lr_at(i/total)
-        loss = F.cross_entropy(model(xb), yb, label_smoothing=smoothing)
-        loss.backward(); opt.step(); opt.zero_grad()
-    seconds = time.perf_counter() - start
-    model.eval()
-    with torch.no_grad(): preds = torch.cat([model(xt[i:i+1000]).argmax(1) for i in range(0, len(xt), 1000)])
+    timer = TrainTimer()
+    learn = MiniLearner((TensorLoader(x, y, bs=bs, shuffle=True, seed=seed, device=device), None), model,
+                        partial(F.cross_entropy, label_smoothing=smoothing), partial(torch.optim.AdamW, weight_decay=0.01, fused=True),
+                        lr=lr, cbs=[timer, *([RandomAffine()] if augment else [])], device=device, progress=progress)
+    learn.fit_one_cycle(epochs, lr)
+    preds, targs = learn.get_preds(TensorLoader(xt, yt, bs=1000))
     # counted in Python's float64: a float32 mean turns 9,960 right out of 10,000 into 0.99599999
-    return dict(model=model, seconds=seconds, accuracy=(preds == yt).sum().item()/len(yt), epochs=epochs, seed=seed)
+    return dict(model=model.cpu(), seconds=timer.seconds, accuracy=(preds.argmax(1) == targs).sum().item()/len(targs),
+                epochs=epochs, seed=seed)
 
 # %% ../nbs/10_ten_digits.ipynb #a1ff21cf
 def shift_images(x:torch.Tensor, dx:int, dy:int) -> torch.Tensor:

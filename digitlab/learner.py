@@ -6,22 +6,27 @@ Docs: https://digitlab.github.io/digitlab/learner.html.md"""
 
 # %% ../nbs/09_learner.ipynb #e7dcfd11
 from __future__ import annotations
-import copy, math
+import copy, math, os
 from operator import attrgetter
 import torch
 import matplotlib.pyplot as plt
+from fastcore.basics import patch
 from fastai.callback.core import CancelBatchException, CancelEpochException, CancelFitException
 from fastprogress.fastprogress import master_bar, progress_bar
 from .optim import BasicOptim
 
 # %% auto #0
-__all__ = ['EVENTS', 'TensorLoader', 'MiniCallback', 'set_lr', 'MiniRecorder', 'MiniProgress', 'MiniLearner', 'MiniLRFinder',
-           'MiniOneCycle', 'MiniEarlyStop']
+__all__ = ['EVENTS', 'TensorLoader', 'MiniCallback', 'set_lr', 'MiniRecorder', 'MiniProgress', 'default_device', 'MiniLearner',
+           'MiniLRFinder', 'MiniOneCycle', 'MiniEarlyStop']
 
 # %% ../nbs/09_learner.ipynb #5f7d5d7f
 class TensorLoader:
-    "Batches of `bs` rows sliced from tensors already in memory; shuffled each epoch with a seeded generator if `shuffle`"
-    def __init__(self, *tensors, bs:int=64, shuffle:bool=False, seed:int=0, device=None):
+    "Batches of `bs` rows of tensors already in memory; in a new order each epoch, from a seeded generator, if `shuffle`"
+    def __init__(self, *tensors, # the data: inputs, targets..., all with the same number of rows
+                 bs:int=64, # batch size (the last batch may be smaller)
+                 shuffle:bool=False, # a new random order every epoch
+                 seed:int=0, # seeds the generator `gen` that draws the orders
+                 device=None): # move the tensors there first; None leaves them where they are
         n = len(tensors[0])
         if any(len(t) != n for t in tensors): raise ValueError(f"tensors of different lengths: {[len(t) for t in tensors]}")
         self.tensors = [t.to(device) for t in tensors] if device is not None else list(tensors)
@@ -30,10 +35,13 @@ class TensorLoader:
     def __len__(self): return math.ceil(self.n/self.bs)
     def __iter__(self):
         ts = self.tensors
-        if self.shuffle:
-            idx = torch.randperm(self.n, generator=self.gen).to(ts[0].device)
-            ts = [t[idx] for t in ts]
-        for i in range(0, self.n, self.bs): yield tuple(t[i:i+self.bs] for t in ts)
+        if not self.shuffle:
+            for i in range(0, self.n, self.bs): yield tuple(t[i:i+self.bs] for t in ts)
+            return
+        idx = torch.randperm(self.n, generator=self.gen).to(ts[0].device)
+        for i in range(0, self.n, self.bs):
+            b = idx[i:i+self.bs]
+            yield tuple(t[b] for t in ts)
     def __repr__(self): return f'TensorLoader({self.n} rows, bs={self.bs}, shuffle={self.shuffle})'
 
 # %% ../nbs/09_learner.ipynb #b625ba33
@@ -55,11 +63,13 @@ def set_lr(opt, lr:float):
 
 # %% ../nbs/09_learner.ipynb #a7449b36
 class MiniRecorder(MiniCallback):
-    "Per-epoch training loss, validation loss and metrics; per-batch training losses and learning rates"
+    "Per-epoch training loss, validation loss and metrics (no validation columns without a validation set); per-batch training losses"
     order = -10
     def before_fit(self):
-        self.names = ['epoch', 'train_loss', 'valid_loss', *[getattr(m, '__name__', type(m).__name__) for m in self.learn.metrics]]
-        self.values, self.losses, self.lrs = [], [], []
+        self.valid = self.learn.valid_dl is not None
+        metrics = [getattr(m, '__name__', type(m).__name__) for m in self.learn.metrics] if self.valid else []
+        self.names = ['epoch', 'train_loss', *(['valid_loss'] if self.valid else []), *metrics]
+        self.values, self.losses = [], []
     def before_epoch(self):
         self._sums = torch.zeros(2 + len(self.learn.metrics))
         self._counts = [0, 0]
@@ -77,20 +87,24 @@ class MiniRecorder(MiniCallback):
     def after_epoch(self):
         tn, vn = self._counts
         row = [self.learn.epoch, (self._sums[0]/tn).item() if tn else float('nan')]
-        row += [(s/vn).item() if vn else float('nan') for s in self._sums[1:]]
+        if self.valid: row += [(s/vn).item() if vn else float('nan') for s in self._sums[1:]]
         self.values.append(row)
-    def plot(self, ax=None):
-        "Training and validation loss per epoch, and the first metric on a second axis"
-        if ax is None: ax = plt.subplots(figsize=(6, 3.5))[1]
-        ep = [r[0] + 1 for r in self.values]
-        ax.plot(ep, [r[1] for r in self.values], marker='o', label='training loss')
-        ax.plot(ep, [r[2] for r in self.values], marker='o', label='validation loss')
-        ax.set(xlabel='epoch', ylabel='loss'); ax.legend(loc='upper left')
-        if len(self.names) > 3:
-            ax2 = ax.twinx()
-            ax2.plot(ep, [r[3] for r in self.values], color='tab:green', marker='s', label=self.names[3])
-            ax2.set_ylabel(self.names[3]); ax2.legend(loc='upper right')
-        return ax
+    def __repr__(self): return f"MiniRecorder({len(self.values)} epochs of {', '.join(self.names[1:])})" if hasattr(self, 'values') else 'MiniRecorder'
+
+# %% ../nbs/09_learner.ipynb #94c48217
+@patch
+def plot(self:MiniRecorder, ax=None):
+    "Training and validation loss per epoch, and the first metric on a second axis"
+    if ax is None: ax = plt.subplots(figsize=(6, 3.5))[1]
+    ep = [r[0] + 1 for r in self.values]
+    ax.plot(ep, [r[1] for r in self.values], marker='o', label='training loss')
+    if self.valid: ax.plot(ep, [r[2] for r in self.values], marker='o', label='validation loss')
+    ax.set(xlabel='epoch', ylabel='loss'); ax.legend(loc='upper left')
+    if len(self.names) > 3:
+        ax2 = ax.twinx()
+        ax2.plot(ep, [r[3] for r in self.values], color='tab:green', marker='s', label=self.names[3])
+        ax2.set_ylabel(self.names[3]); ax2.legend(loc='upper right')
+    return ax
 
 # %% ../nbs/09_learner.ipynb #c086818a
 class MiniProgress(MiniCallback):
@@ -108,21 +122,29 @@ class MiniProgress(MiniCallback):
         self.mbar.write([f'{v:.6f}' if isinstance(v, float) else str(v) for v in rec.values[-1]], table=True)
 
 # %% ../nbs/09_learner.ipynb #b69ec7bc
+def default_device(device=None, # a device or its name; None: `DIGITLAB_DEVICE`, else CUDA, else MPS, else the CPU
+                  ) -> torch.device:
+    "Where to train and predict: `device` if given, else `$DIGITLAB_DEVICE`, else a GPU if there is one, else the CPU"
+    device = device or os.environ.get('DIGITLAB_DEVICE')
+    if device: return torch.device(device)
+    if torch.cuda.is_available(): return torch.device('cuda')
+    if getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available(): return torch.device('mps')
+    return torch.device('cpu')
+
 class MiniLearner:
     "A small `Learner`: the chapter's training loop with callbacks, a recorder, progress bars, an LR finder and one-cycle training"
-    def __init__(self, dls, # fastai `DataLoaders`, or a `(train_dl, valid_dl)` pair of any iterables of `(xb, yb)`
+    def __init__(self, dls, # fastai `DataLoaders`, or a `(train_dl, valid_dl)` pair of iterables of `(xb, yb)`; `valid_dl` may be None
                  model, # the `nn.Module` to train
                  loss_func, # loss between predictions and targets
                  opt_func=BasicOptim, # `opt_func(params, lr)` makes the optimizer: `BasicOptim`, fastai's `SGD`, `torch.optim.SGD`...
                  lr:float=0.1, # default learning rate of `fit`
                  metrics=(), # functions of `(preds, targets)`, averaged over the validation set
                  cbs=(), # more callbacks
-                 device=None, # where to train: None takes a GPU if there is one, else the CPU
+                 device=None, # where to train: see `default_device`
                  progress:bool=True): # show progress bars
         self.train_dl, self.valid_dl = (dls.train, dls.valid) if hasattr(dls, 'train') else dls
         self.model, self.loss_func, self.lr, self.metrics = model, loss_func, lr, list(metrics)
-        self.opt_func = opt_func
-        self.device = torch.device(device if device is not None else ('cuda' if torch.cuda.is_available() else 'cpu'))
+        self.opt_func, self.device = opt_func, default_device(device)
         self.recorder = MiniRecorder()
         self.cbs = [self.recorder, *cbs] + ([MiniProgress()] if progress else [])
         self.opt, self.loss = None, None
@@ -135,88 +157,89 @@ class MiniLearner:
         for cb in cbs: cb.learn = self
         self._handlers = {e: [getattr(cb, e) for cb in cbs if hasattr(cb, e)] for e in EVENTS}
 
-    def _one_batch(self):
-        self.loss = None
-        try:
-            self.xb, self.yb = self.xb.to(self.device), self.yb.to(self.device)
-            self('before_batch')
-            self.preds = self.model(self.xb)
-            self.loss = self.loss_func(self.preds, self.yb)
-            self('after_loss')
-            if self.training:
-                self.loss.backward()
-                self('after_backward')
-                self.opt.step()
-                self('after_step')
-                self.opt.zero_grad()
-        except CancelBatchException: pass
-        self('after_batch')
-
-    def _one_phase(self, training:bool):
-        self.training, name = training, 'train' if training else 'validate'
-        self.model.train(training)
-        self.dl = self.train_dl if training else self.valid_dl
-        self(f'before_{name}')
-        with torch.set_grad_enabled(training):
-            for self.iter, (self.xb, self.yb) in enumerate(self.dl): self._one_batch()
-        self(f'after_{name}')
-
-    def fit(self, n_epochs:int, # number of epochs
-            lr:float|None=None, # learning rate (default: the learner's `lr`)
-            cbs=(), # callbacks for this fit only
-           ):
-        "Train for `n_epochs` epochs, each a training phase then a validation phase, calling the callbacks' events"
-        self.lr = lr if lr is not None else self.lr
-        self.model.to(self.device)
-        self.opt = self.opt_func(self.model.parameters(), self.lr)
-        self.n_epochs, self.epochs = n_epochs, range(n_epochs)
-        self._prepare(self.cbs + list(cbs))
-        try:
-            self('before_fit')
-            for self.epoch in self.epochs:
-                try:
-                    self('before_epoch')
-                    self._one_phase(True)
-                    self._one_phase(False)
-                except CancelEpochException: pass
-                self('after_epoch')
-        except CancelFitException: pass
-        finally: self('after_fit')
-        return self
-
-    def fit_one_cycle(self, n_epochs:int, lr:float|None=None, cbs=()):
-        "`fit` with a one-cycle learning-rate schedule peaking at `lr`"
-        lr = lr if lr is not None else self.lr
-        return self.fit(n_epochs, lr, cbs=[MiniOneCycle(lr), *cbs])
-
-    def get_preds(self, dl=None) -> tuple:
-        "Predictions and targets for every batch of `dl` (default: the validation set), in order"
-        dl = self.valid_dl if dl is None else dl
-        self.model.to(self.device).eval()
-        preds, targs = [], []
-        with torch.no_grad():
-            for xb, yb in dl:
-                preds.append(self.model(xb.to(self.device)).cpu()); targs.append(yb.cpu())
-        return torch.cat(preds), torch.cat(targs)
-
-    def predict(self, x:torch.Tensor) -> torch.Tensor:
-        "The model's output for one item `x` (no batch axis)"
-        self.model.to(self.device).eval()
-        with torch.no_grad(): return self.model(x[None].to(self.device))[0].cpu()
-
-    def lr_find(self, start_lr:float=1e-7, end_lr:float=10., num_it:int=100, plot:bool=True):
-        "Train with the learning rate growing exponentially from `start_lr` to `end_lr`, then put the weights back; returns the finder"
-        finder = MiniLRFinder(start_lr, end_lr, num_it)
-        state = copy.deepcopy(self.model.state_dict())
-        saved, self.cbs = self.cbs, []   # no recorder, no progress: the finder only looks
-        try: self.fit(math.ceil(num_it/len(self.train_dl)), start_lr, cbs=[finder])
-        finally:
-            self.cbs = saved
-            self.model.load_state_dict(state)
-        if plot: finder.plot()
-        return finder
-
     def __repr__(self): return f'MiniLearner({type(self.model).__name__}, lr={self.lr}, device={self.device}, cbs={sorted(self.cbs, key=attrgetter("order"))})'
+
+# %% ../nbs/09_learner.ipynb #39b71dc8
+@patch
+def _one_batch(self:MiniLearner):
+    self.loss = None
+    try:
+        self.xb, self.yb = self.xb.to(self.device), self.yb.to(self.device)
+        self('before_batch')
+        self.preds = self.model(self.xb)
+        self.loss = self.loss_func(self.preds, self.yb)
+        self('after_loss')
+        if self.training:
+            self.loss.backward()
+            self('after_backward')
+            self.opt.step()
+            self('after_step')
+            self.opt.zero_grad()
+    except CancelBatchException: pass
+    self('after_batch')
+
+@patch
+def _one_phase(self:MiniLearner, training:bool):
+    self.training, name = training, 'train' if training else 'validate'
+    self.model.train(training)
+    self.dl = self.train_dl if training else self.valid_dl
+    self(f'before_{name}')
+    with torch.set_grad_enabled(training):
+        for self.xb, self.yb in self.dl:
+            if training and self.train_iter >= self.total_iters: break   # a fractional last epoch ends here
+            self._one_batch()
+            if training: self.train_iter += 1
+    self(f'after_{name}')
+
+# %% ../nbs/09_learner.ipynb #9429389d
+@patch
+def fit(self:MiniLearner, n_epochs:float, # number of epochs; a fraction trains that share of the last epoch's batches
+        lr:float|None=None, # learning rate (default: the learner's `lr`)
+        cbs=(), # callbacks for this fit only
+       ):
+    "Train for `n_epochs` epochs, each a training phase then (if there is a validation set) a validation phase, calling the callbacks' events"
+    self.lr = lr if lr is not None else self.lr
+    self.model.to(self.device)
+    self.opt = self.opt_func(self.model.parameters(), self.lr)
+    self.n_epochs, self.epochs = n_epochs, range(math.ceil(n_epochs))
+    self.train_iter, self.total_iters = 0, max(1, round(n_epochs*len(self.train_dl)))
+    self._prepare(self.cbs + list(cbs))
+    try:
+        self('before_fit')
+        for self.epoch in self.epochs:
+            try:
+                self('before_epoch')
+                self._one_phase(True)
+                if self.valid_dl is not None: self._one_phase(False)
+            except CancelEpochException: pass
+            self('after_epoch')
+    except CancelFitException: pass
+    finally: self('after_fit')
+    return self
+
+# %% ../nbs/09_learner.ipynb #0d8c0429
+@patch
+def fit_one_cycle(self:MiniLearner, n_epochs:float, lr:float|None=None, cbs=()):
+    "`fit` with a one-cycle learning-rate schedule peaking at `lr`"
+    lr = lr if lr is not None else self.lr
+    return self.fit(n_epochs, lr, cbs=[MiniOneCycle(lr), *cbs])
+
+@patch
+def get_preds(self:MiniLearner, dl=None) -> tuple:
+    "Predictions and targets for every batch of `dl` (default: the validation set), in order, on the CPU"
+    dl = self.valid_dl if dl is None else dl
+    self.model.to(self.device).eval()
+    preds, targs = [], []
+    with torch.no_grad():
+        for xb, yb in dl:
+            preds.append(self.model(xb.to(self.device)).cpu()); targs.append(yb.cpu())
+    return torch.cat(preds), torch.cat(targs)
+
+@patch
+def predict(self:MiniLearner, x:torch.Tensor) -> torch.Tensor:
+    "The model's output for one item `x` (no batch axis)"
+    self.model.to(self.device).eval()
+    with torch.no_grad(): return self.model(x[None].to(self.device))[0].cpu()
 
 # %% ../nbs/09_learner.ipynb #815ddb2c
 class MiniLRFinder(MiniCallback):
@@ -241,13 +264,28 @@ class MiniLRFinder(MiniCallback):
     def suggestion(self) -> float:
         "A tenth of the learning rate at which the smoothed loss was lowest"
         return self.lrs[min(range(len(self.losses)), key=self.losses.__getitem__)]/10
+    def __repr__(self): return f"MiniLRFinder({len(getattr(self, 'lrs', []))} rates tried from {self.start_lr:g} to {self.end_lr:g})"
     def plot(self, ax=None):
+        "The smoothed loss against the learning rate, with the suggestion marked"
         if ax is None: ax = plt.subplots(figsize=(5, 3.2))[1]
         ax.plot(self.lrs, self.losses)
         ax.axvline(self.suggestion, color='tab:red', linestyle='--', label=f'suggestion {self.suggestion:.2g}')
         ax.set(xscale='log', xlabel='learning rate (log scale)', ylabel='smoothed loss', title='Learning-rate finder')
         ax.legend()
         return ax
+
+@patch
+def lr_find(self:MiniLearner, start_lr:float=1e-7, end_lr:float=10., num_it:int=100, plot:bool=True):
+    "Train with the learning rate growing exponentially from `start_lr` to `end_lr`, then put the weights back; returns the finder"
+    finder = MiniLRFinder(start_lr, end_lr, num_it)
+    state = copy.deepcopy(self.model.state_dict())
+    saved, self.cbs = self.cbs, []   # no recorder, no progress: the finder only looks
+    try: self.fit(math.ceil(num_it/len(self.train_dl)), start_lr, cbs=[finder])
+    finally:
+        self.cbs = saved
+        self.model.load_state_dict(state)
+    if plot: finder.plot()
+    return finder
 
 # %% ../nbs/09_learner.ipynb #1941ebe7
 def _cos(start, end, pct): return end + (start - end)/2*(1 + math.cos(math.pi*pct))
@@ -261,11 +299,12 @@ class MiniOneCycle(MiniCallback):
         "The learning rate at fraction `pct` of training"
         if pct < self.pct_start: return _cos(self.lr_max/self.div, self.lr_max, pct/self.pct_start)
         return _cos(self.lr_max, self.lr_max/self.div_final, (pct - self.pct_start)/(1 - self.pct_start))
-    def before_fit(self): self.i, self.total, self.lrs = 0, self.learn.n_epochs*len(self.learn.train_dl), []
+    def before_fit(self): self.i, self.total, self.lrs = 0, self.learn.total_iters, []
     def before_batch(self):
         if not self.learn.training: return
         lr = self.lr_at(self.i/self.total)
         set_lr(self.learn.opt, lr); self.lrs.append(lr); self.i += 1
+    def __repr__(self): return f'MiniOneCycle(lr_max={self.lr_max:g}, pct_start={self.pct_start}, div={self.div:g}, div_final={self.div_final:g})'
 
 # %% ../nbs/09_learner.ipynb #767a2af6
 class MiniEarlyStop(MiniCallback):
