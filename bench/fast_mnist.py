@@ -26,8 +26,10 @@ import argparse, json, math, os, platform, statistics, time, warnings
 from pathlib import Path
 import torch, torch.nn.functional as F
 from fastcore.xtras import atomic_save
-from digitlab.digits import BEST_RECIPE, FAST_RECIPE, best_cnn, cnn_probs, cnn_tensors, fast_cnn, random_affine, train_cnn
-from digitlab.learner import MiniOneCycle
+from digitlab.loaders import cnn_tensors
+from digitlab.models import best_cnn, fast_cnn
+from digitlab.train import BEST_RECIPE, FAST_RECIPE, cnn_probs, random_affine, train_cnn
+from digitlab.optim import MiniOneCycle
 
 def matmul_gflops(n=1024, reps=5):
     "The machine's float32 matrix-multiply speed on all threads torch uses, GFLOP/s (median of `reps`)"

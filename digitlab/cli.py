@@ -51,13 +51,9 @@ def data_report(build:bool=True, # build what is missing; False only looks
 # %% ../nbs/11_cli.ipynb #089dba7d
 def _rebuild():
     "Remove the MNIST folders digitlab built (never one it did not), so that the next build starts afresh"
-    import shutil
-    from digitlab.data import _record_path, data_path, data_source, short_path
+    from digitlab.data import data_path, remove_built, short_path
     for name in ('mnist_sample', 'mnist_png', 'mnist_arrays'):
-        p = data_path()/name
-        if p.exists() and 'not built by digitlab' not in data_source(p)['source']:
-            shutil.rmtree(p); _record_path(p).unlink(missing_ok=True)
-            print(f"removed {short_path(p)}")
+        if remove_built(data_path()/name): print(f"removed {short_path(data_path()/name)}")
 
 def cmd_data(verify:bool=False, # only check the folders that are there; build nothing
              rebuild:bool=False, # remove the folders digitlab built, then build them again

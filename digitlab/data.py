@@ -23,8 +23,8 @@ from PIL import Image
 
 # %% auto #0
 __all__ = ['IDX_FILES', 'MNIST_COUNTS', 'MNIST_SHA256', 'MNIST_CREDIT', 'MNISTDataError', 'read_idx', 'mnist_package_dir',
-           'read_mnist_idx', 'idx_dir', 'data_path', 'data_source', 'check_mnist_files', 'short_path', 'mnist_arrays',
-           'mnist_sample', 'mnist_full', 'folder_counts', 'load_mnist', 'show_digits', 'scratch_home']
+           'read_mnist_idx', 'idx_dir', 'data_path', 'remove_built', 'data_source', 'check_mnist_files', 'short_path',
+           'mnist_arrays', 'mnist_sample', 'mnist_full', 'folder_counts', 'load_mnist', 'show_digits', 'scratch_home']
 
 # %% ../nbs/00_data.ipynb #6c1a950c
 class MNISTDataError(ValueError):
@@ -132,6 +132,14 @@ def _write_record(dest:Path, source:str):
     tmp = fn.with_suffix(f'.tmp-{uuid.uuid4().hex[:8]}')
     tmp.write_text(json.dumps(dict(source=source, inode=dest.stat().st_ino)))
     os.replace(tmp, fn)
+
+def remove_built(path:Path, # a folder in fastai's data folder
+                ) -> bool: # True if it was removed
+    "Remove the folder `path` and its record if digitlab built it; a folder it did not build is left alone"
+    path = Path(path)
+    if not path.exists() or 'not built by digitlab' in data_source(path)['source']: return False
+    shutil.rmtree(path); _record_path(path).unlink(missing_ok=True)
+    return True
 
 def data_source(path:Path) -> dict:
     "Where the MNIST folder `path` came from: a dict whose `source` is a sentence naming it"

@@ -6,122 +6,33 @@ Docs: https://digitlab.github.io/digitlab/your_digits.html.md"""
 
 # %% ../nbs/10a_your_digits.ipynb #5d72c75d
 from __future__ import annotations
-import os, pickle, sys, time, zipfile
+import pickle, sys, time, zipfile
 from pathlib import Path
-import numpy as np, torch
-from PIL import Image, ImageOps, UnidentifiedImageError
-from scipy import ndimage
+import torch
 from filelock import FileLock
 from torch import nn
+from fastcore.xtras import atomic_save
 from fastai.data.external import fastai_path
 import digitlab
 from .data import short_path
-from .digits import MNIST_STATS, DigitClassifier, cnn_probs, cnn_tensors, fast_cnn, train_cnn
+from .images import DigitImageError, mnistify
+from .loaders import MNIST_STATS, digit_tensors
+from .train import ARCHS, cnn_probs, train_cnn
 
 # %% auto #0
-__all__ = ['ARCHS', 'DATA_SETS', 'DigitImageError', 'grey_pixels', 'mnistify', 'DigitModelError', 'DigitModel', 'digit_tensors',
-           'train_digit_model', 'default_model_path', 'default_model', 'predict_files']
-
-# %% ../nbs/10a_your_digits.ipynb #9571670b
-class DigitImageError(ValueError):
-    "An image that cannot be read as a digit: not an image, damaged, blank, or an array of the wrong shape"
-
-def _open_image(fn:Path) -> Image.Image:
-    if not fn.is_file(): raise FileNotFoundError(f"{fn}: no such image file")
-    try:
-        with Image.open(fn) as im:
-            im.load()
-            return ImageOps.exif_transpose(im)   # phone photos keep their rotation in an EXIF tag
-    except UnidentifiedImageError as e: raise DigitImageError(f"{fn}: not an image (expected PNG, JPEG or another format Pillow reads)") from e
-    except Image.DecompressionBombError as e: raise DigitImageError(f"{fn}: too large to be a digit ({e})") from e
-    except (OSError, SyntaxError, ValueError) as e: raise DigitImageError(f"{fn}: damaged or truncated image ({e})") from e
-
-def _array_image(a:np.ndarray) -> Image.Image:
-    if a.ndim == 3 and a.shape[0] in (1, 3, 4) and a.shape[-1] not in (1, 3, 4): a = a.transpose(1, 2, 0)
-    if a.ndim == 3 and a.shape[-1] == 1: a = a[..., 0]
-    if a.ndim not in (2, 3) or (a.ndim == 3 and a.shape[-1] not in (3, 4)):
-        raise DigitImageError(f"an image array must be (H, W), (H, W, 1, 3 or 4) or (1, 3 or 4, H, W); got shape {tuple(a.shape)}")
-    a = a.astype(np.float32)
-    if a.max(initial=0) > 1: a = a/255          # 0-255 values; 0-1 floats stay as they are
-    return Image.fromarray((np.clip(a, 0, 1)*255).round().astype(np.uint8))
-
-def grey_pixels(item, # a path, PIL image, array or tensor: (H, W), (H, W, 3/4) or (3/4, H, W)
-               ) -> np.ndarray: # (H, W) grey levels, 0 black to 1 white
-    "`item` as grey levels between 0 and 1; transparent parts count as white paper"
-    if isinstance(item, (str, Path)): img = _open_image(Path(item))
-    elif isinstance(item, Image.Image): img = item
-    elif isinstance(item, (np.ndarray, torch.Tensor)):
-        img = _array_image(item.detach().cpu().numpy() if isinstance(item, torch.Tensor) else np.asarray(item))
-    else: raise TypeError(f"expected a path, PIL image, array or tensor, not {type(item).__name__}")
-    if img.mode in ('RGBA', 'LA', 'PA') or (img.mode == 'P' and 'transparency' in img.info):
-        img = Image.alpha_composite(Image.new('RGBA', img.size, 'white'), img.convert('RGBA'))
-    if img.mode.startswith('I'):                 # 16- or 32-bit grey
-        a = np.asarray(img, dtype=np.float32)
-        return a/max(float(a.max()), 1.)
-    return np.asarray(img.convert('L'), dtype=np.float32)/255
-
-# %% ../nbs/10a_your_digits.ipynb #0d80e06d
-def mnistify(item, # a path, PIL image, array or tensor, any size or colour
-             box:int=20, # the digit's longer side, in pixels, after fitting
-             size:int=28, # the side of the output image
-            ) -> torch.Tensor: # (size, size), 0 paper to 1 ink
-    "A user's digit made the way MNIST's were: grey, light ink on dark, cropped, fitted into 20x20, centred by mass in 28x28"
-    a = grey_pixels(item)
-    src = str(item) if isinstance(item, (str, Path)) else 'the image'
-    if min(a.shape) < 2: raise DigitImageError(f"{src}: too small to hold a digit ({a.shape[1]}x{a.shape[0]} pixels)")
-    if max(a.shape) > 512:   # a phone photo: finding a 20-pixel digit needs no 4,000 pixels across
-        h, w = (max(2, round(n*512/max(a.shape))) for n in a.shape)
-        a = np.asarray(Image.fromarray(a).resize((w, h), Image.Resampling.BOX))
-    paper = float(np.median(np.concatenate([a[0], a[-1], a[:, 0], a[:, -1]])))
-    if paper > 0.5: a, paper = 1 - a, 1 - paper                    # 1. dark ink on light paper: invert
-    a = np.clip(a - paper, 0, None)                                  # 2. paper to 0 ...
-    peak = float(a.max())
-    if peak < 0.15: raise DigitImageError(f"{src}: no digit found (almost no contrast between ink and paper)")
-    a = a/peak                                                       #    ... the strongest ink to 1
-    strokes, n = ndimage.label(a > 0.35)                             # 3. connected strokes
-    area = ndimage.sum_labels(np.ones_like(a), strokes, range(1, n + 1))
-    keep = np.isin(strokes, 1 + np.flatnonzero(area >= 0.05*area.max()))
-    near = ndimage.binary_dilation(keep, iterations=max(2, round(0.03*max(a.shape))))
-    a = np.where(near, a, 0)
-    ys, xs = np.nonzero(a > 0.1)
-    a = a[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
-    h, w = a.shape                                                   # 4. fit the longer side into `box`
-    nw, nh = max(1, round(w*box/max(h, w))), max(1, round(h*box/max(h, w)))
-    small = np.asarray(Image.fromarray(a.astype(np.float32)).resize((nw, nh), Image.Resampling.LANCZOS))
-    small = np.clip(small, 0, 1)                                     #    (Lanczos overshoots a little)
-    cy, cx = ndimage.center_of_mass(small)                           # 5. centre of mass to (size/2, size/2)
-    top, left = int(np.clip(round(size/2 - cy), 0, size - nh)), int(np.clip(round(size/2 - cx), 0, size - nw))
-    out = np.zeros((size, size), np.float32)
-    out[top:top + nh, left:left + nw] = small
-    return torch.from_numpy(out)
-
-# %% ../nbs/10a_your_digits.ipynb #737e46b2
-def _linear(n_out): return DigitClassifier((784, n_out))
-def _mlp(n_out): return DigitClassifier((784, 128, n_out))
-def _resnet18(n_out):
-    from fastai.vision.all import create_vision_model, resnet18
-    return create_vision_model(resnet18, n_out, pretrained=False, n_in=1)
-
-ARCHS = {   # name: (builder taking the number of classes, default training recipe for `train_cnn`)
-    'linear':   (_linear,   dict(epochs=5, lr=0.01)),
-    'mlp':      (_mlp,      dict(epochs=5, lr=0.005)),
-    'cnn':      (fast_cnn,  dict(epochs=3, lr=0.02, augment=True)),
-    'resnet18': (_resnet18, dict(epochs=1, lr=0.02, bs=128)),
-}
+__all__ = ['DigitModelError', 'DigitModel', 'train_digit_model', 'default_model_path', 'default_model', 'predict_files']
 
 # %% ../nbs/10a_your_digits.ipynb #bd87c197
-def _write_atomic(fn:Path, write):
-    "Call `write(tmp)` on a temporary name beside `fn`, then rename it to `fn`: readers see the old file or the whole new one"
-    tmp = fn.with_name(f'.{fn.name}.{os.getpid()}.tmp')
-    try: write(tmp); os.replace(tmp, fn)
-    finally: tmp.unlink(missing_ok=True)
-
 class DigitModelError(ValueError):
     "A model file that cannot be used: not written by `DigitModel.save`, damaged, or for an unknown architecture"
 
 class DigitModel:
     "A trained digit classifier with its architecture's name, its class names and its training record"
-    def __init__(self, arch:str, classes:list, model:nn.Module|None=None, meta:dict|None=None):
+    def __init__(self, arch:str, # a key of `ARCHS`
+                 classes:list, # the class names, in the order of the model's outputs
+                 model:nn.Module|None=None, # the trained net; None builds an untrained one of `arch`
+                 meta:dict|None=None, # the training record: data, recipe, accuracy, seconds...
+                ):
         if arch not in ARCHS: raise DigitModelError(f"unknown architecture {arch!r}; choose one of {', '.join(ARCHS)}")
         self.arch, self.classes, self.meta = arch, [str(c) for c in classes], dict(meta or {})
         self.model = model if model is not None else ARCHS[arch][0](len(self.classes))
@@ -140,7 +51,7 @@ class DigitModel:
         fname = Path(fname); fname.parent.mkdir(parents=True, exist_ok=True)
         record = dict(format='digitlab-model', version=1, arch=self.arch, classes=self.classes,
                       stats=list(MNIST_STATS), meta=self.meta, state_dict=self.model.state_dict())
-        _write_atomic(fname, lambda tmp: torch.save(record, tmp))
+        with atomic_save(fname) as f: torch.save(record, f)
         return fname
 
     @classmethod
@@ -163,20 +74,7 @@ class DigitModel:
         acc, data = self.meta.get('accuracy'), {'full': 'MNIST', 'sample': 'MNIST_SAMPLE'}.get(self.meta.get('data'), 'its')
         return f"DigitModel({self.arch}, {classes}: " + (f"{acc:.2%} of {data} test digits right)" if acc is not None else "untrained)")
 
-# %% ../nbs/10a_your_digits.ipynb #31518d8c
-DATA_SETS = {'full': tuple('0123456789'), 'sample': ('3', '7')}
-
-def digit_tensors(data:str='full', # 'full': all ten digits; 'sample': the 3s and 7s of MNIST_SAMPLE
-                 ) -> tuple: # x_train, y_train, x_test, y_test (images scaled to MNIST_STATS), classes
-    "Training and test images of `data` as `train_cnn` takes them, with their targets and class names"
-    if data not in DATA_SETS: raise ValueError(f"unknown data set {data!r}; choose one of {', '.join(DATA_SETS)}")
-    (x, y), (xt, yt), classes = cnn_tensors('train'), cnn_tensors('test'), DATA_SETS[data]
-    if data == 'sample':
-        digits = torch.tensor([int(c) for c in classes])
-        pick = lambda x, y: (x[torch.isin(y, digits)], (y[torch.isin(y, digits)][:, None] == digits).int().argmax(1))
-        (x, y), (xt, yt) = pick(x, y), pick(xt, yt)
-    return x, y, xt, yt, classes
-
+# %% ../nbs/10a_your_digits.ipynb #6202c14e
 def train_digit_model(arch:str='cnn', # a key of `ARCHS`: linear, mlp, cnn or resnet18
                       data:str='full', # 'full' (ten digits) or 'sample' (3s and 7s)
                       epochs:float|None=None, # default: the architecture's recipe in `ARCHS`

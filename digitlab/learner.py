@@ -6,60 +6,30 @@ Docs: https://digitlab.github.io/digitlab/learner.html.md"""
 
 # %% ../nbs/09_learner.ipynb #e7dcfd11
 from __future__ import annotations
-import copy, math, os
+import math
 from operator import attrgetter
 import torch
 import matplotlib.pyplot as plt
 from fastcore.basics import patch
-from fastai.callback.core import CancelBatchException, CancelEpochException, CancelFitException
 from fastprogress.fastprogress import master_bar, progress_bar
-from .optim import BasicOptim
+from .loaders import pick_device
 
 # %% auto #0
-__all__ = ['EVENTS', 'TensorLoader', 'MiniCallback', 'set_lr', 'MiniRecorder', 'MiniProgress', 'default_device', 'MiniLearner',
-           'MiniLRFinder', 'MiniOneCycle', 'MiniEarlyStop']
-
-# %% ../nbs/09_learner.ipynb #5f7d5d7f
-class TensorLoader:
-    "Batches of `bs` rows of tensors already in memory; in a new order each epoch, from a seeded generator, if `shuffle`"
-    def __init__(self, *tensors, # the data: inputs, targets..., all with the same number of rows
-                 bs:int=64, # batch size (the last batch may be smaller)
-                 shuffle:bool=False, # a new random order every epoch
-                 seed:int=0, # seeds the generator `gen` that draws the orders
-                 device=None): # move the tensors there first; None leaves them where they are
-        n = len(tensors[0])
-        if any(len(t) != n for t in tensors): raise ValueError(f"tensors of different lengths: {[len(t) for t in tensors]}")
-        self.tensors = [t.to(device) for t in tensors] if device is not None else list(tensors)
-        self.n, self.bs, self.shuffle = n, bs, shuffle
-        self.gen = torch.Generator().manual_seed(seed)
-    def __len__(self): return math.ceil(self.n/self.bs)
-    def __iter__(self):
-        ts = self.tensors
-        if not self.shuffle:
-            for i in range(0, self.n, self.bs): yield tuple(t[i:i+self.bs] for t in ts)
-            return
-        idx = torch.randperm(self.n, generator=self.gen).to(ts[0].device)
-        for i in range(0, self.n, self.bs):
-            b = idx[i:i+self.bs]
-            yield tuple(t[b] for t in ts)
-    def __repr__(self): return f'TensorLoader({self.n} rows, bs={self.bs}, shuffle={self.shuffle})'
+__all__ = ['EVENTS', 'CancelBatch', 'CancelEpoch', 'CancelFit', 'MiniCallback', 'MiniRecorder', 'MiniProgress', 'MiniLearner',
+           'MiniEarlyStop']
 
 # %% ../nbs/09_learner.ipynb #b625ba33
 EVENTS = ('before_fit', 'before_epoch', 'before_train', 'before_validate', 'before_batch', 'after_loss',
           'after_backward', 'after_step', 'after_batch', 'after_train', 'after_validate', 'after_epoch', 'after_fit')
 
+class CancelBatch(Exception): "Skip the rest of this batch"
+class CancelEpoch(Exception): "Skip the rest of this epoch"
+class CancelFit(Exception): "Stop the fit"
+
 class MiniCallback:
     "Base class of `MiniLearner` callbacks: define a method per event you need; lower `order` runs first"
     order, learn = 0, None
     def __repr__(self): return type(self).__name__
-
-# %% ../nbs/09_learner.ipynb #41bcc654
-def set_lr(opt, lr:float):
-    "Set the learning rate of `opt`: a fastai `Optimizer`, a PyTorch optimizer, or anything with an `lr` attribute"
-    if hasattr(opt, 'set_hyper'): opt.set_hyper('lr', lr)
-    elif hasattr(opt, 'param_groups'):
-        for g in opt.param_groups: g['lr'] = lr
-    else: opt.lr = lr
 
 # %% ../nbs/09_learner.ipynb #a7449b36
 class MiniRecorder(MiniCallback):
@@ -122,29 +92,21 @@ class MiniProgress(MiniCallback):
         self.mbar.write([f'{v:.6f}' if isinstance(v, float) else str(v) for v in rec.values[-1]], table=True)
 
 # %% ../nbs/09_learner.ipynb #b69ec7bc
-def default_device(device=None, # a device or its name; None: `DIGITLAB_DEVICE`, else CUDA, else MPS, else the CPU
-                  ) -> torch.device:
-    "Where to train and predict: `device` if given, else `$DIGITLAB_DEVICE`, else a GPU if there is one, else the CPU"
-    device = device or os.environ.get('DIGITLAB_DEVICE')
-    if device: return torch.device(device)
-    if torch.cuda.is_available(): return torch.device('cuda')
-    if getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available(): return torch.device('mps')
-    return torch.device('cpu')
-
 class MiniLearner:
     "A small `Learner`: the chapter's training loop with callbacks, a recorder, progress bars, an LR finder and one-cycle training"
     def __init__(self, dls, # fastai `DataLoaders`, or a `(train_dl, valid_dl)` pair of iterables of `(xb, yb)`; `valid_dl` may be None
                  model, # the `nn.Module` to train
                  loss_func, # loss between predictions and targets
-                 opt_func=BasicOptim, # `opt_func(params, lr)` makes the optimizer: `BasicOptim`, fastai's `SGD`, `torch.optim.SGD`...
+                 opt_func=None, # `opt_func(params, lr)` makes the optimizer: fastai's `SGD`, `torch.optim.SGD`...; None: `BasicOptim`
                  lr:float=0.1, # default learning rate of `fit`
                  metrics=(), # functions of `(preds, targets)`, averaged over the validation set
                  cbs=(), # more callbacks
-                 device=None, # where to train: see `default_device`
+                 device=None, # where to train: see `pick_device`
                  progress:bool=True): # show progress bars
         self.train_dl, self.valid_dl = (dls.train, dls.valid) if hasattr(dls, 'train') else dls
         self.model, self.loss_func, self.lr, self.metrics = model, loss_func, lr, list(metrics)
-        self.opt_func, self.device = opt_func, default_device(device)
+        if opt_func is None: from digitlab.optim import BasicOptim as opt_func   # the optimizer lesson's
+        self.opt_func, self.device = opt_func, pick_device(device)
         self.recorder = MiniRecorder()
         self.cbs = [self.recorder, *cbs] + ([MiniProgress()] if progress else [])
         self.opt, self.loss = None, None
@@ -175,7 +137,7 @@ def _one_batch(self:MiniLearner):
             self.opt.step()
             self('after_step')
             self.opt.zero_grad()
-    except CancelBatchException: pass
+    except CancelBatch: pass
     self('after_batch')
 
 @patch
@@ -211,19 +173,13 @@ def fit(self:MiniLearner, n_epochs:float, # number of epochs; a fraction trains 
                 self('before_epoch')
                 self._one_phase(True)
                 if self.valid_dl is not None: self._one_phase(False)
-            except CancelEpochException: pass
+            except CancelEpoch: pass
             self('after_epoch')
-    except CancelFitException: pass
+    except CancelFit: pass
     finally: self('after_fit')
     return self
 
 # %% ../nbs/09_learner.ipynb #0d8c0429
-@patch
-def fit_one_cycle(self:MiniLearner, n_epochs:float, lr:float|None=None, cbs=()):
-    "`fit` with a one-cycle learning-rate schedule peaking at `lr`"
-    lr = lr if lr is not None else self.lr
-    return self.fit(n_epochs, lr, cbs=[MiniOneCycle(lr), *cbs])
-
 @patch
 def get_preds(self:MiniLearner, dl=None) -> tuple:
     "Predictions and targets for every batch of `dl` (default: the validation set), in order, on the CPU"
@@ -241,71 +197,6 @@ def predict(self:MiniLearner, x:torch.Tensor) -> torch.Tensor:
     self.model.to(self.device).eval()
     with torch.no_grad(): return self.model(x[None].to(self.device))[0].cpu()
 
-# %% ../nbs/09_learner.ipynb #815ddb2c
-class MiniLRFinder(MiniCallback):
-    "Grow the learning rate exponentially each training batch, record the loss, stop when it explodes"
-    order = 20
-    def __init__(self, start_lr:float=1e-7, end_lr:float=10., num_it:int=100):
-        self.start_lr, self.end_lr, self.num_it = start_lr, end_lr, num_it
-    def before_fit(self): self.lrs, self.losses, self.best, self.i = [], [], math.inf, 0
-    def before_batch(self):
-        if not self.learn.training: return
-        set_lr(self.learn.opt, self.start_lr*(self.end_lr/self.start_lr)**(self.i/self.num_it))
-    def after_batch(self):
-        if not self.learn.training or self.learn.loss is None: return
-        lr = self.start_lr*(self.end_lr/self.start_lr)**(self.i/self.num_it)
-        loss = self.learn.loss.item()
-        smooth = loss if not self.losses else 0.9*self.losses[-1] + 0.1*loss
-        self.lrs.append(lr); self.losses.append(smooth); self.i += 1
-        self.best = min(self.best, smooth)
-        if self.i >= self.num_it or not math.isfinite(loss) or smooth > 4*self.best: raise CancelFitException()
-    def before_validate(self): raise CancelEpochException()
-    @property
-    def suggestion(self) -> float:
-        "A tenth of the learning rate at which the smoothed loss was lowest"
-        return self.lrs[min(range(len(self.losses)), key=self.losses.__getitem__)]/10
-    def __repr__(self): return f"MiniLRFinder({len(getattr(self, 'lrs', []))} rates tried from {self.start_lr:g} to {self.end_lr:g})"
-    def plot(self, ax=None):
-        "The smoothed loss against the learning rate, with the suggestion marked"
-        if ax is None: ax = plt.subplots(figsize=(5, 3.2))[1]
-        ax.plot(self.lrs, self.losses)
-        ax.axvline(self.suggestion, color='tab:red', linestyle='--', label=f'suggestion {self.suggestion:.2g}')
-        ax.set(xscale='log', xlabel='learning rate (log scale)', ylabel='smoothed loss', title='Learning-rate finder')
-        ax.legend()
-        return ax
-
-@patch
-def lr_find(self:MiniLearner, start_lr:float=1e-7, end_lr:float=10., num_it:int=100, plot:bool=True):
-    "Train with the learning rate growing exponentially from `start_lr` to `end_lr`, then put the weights back; returns the finder"
-    finder = MiniLRFinder(start_lr, end_lr, num_it)
-    state = copy.deepcopy(self.model.state_dict())
-    saved, self.cbs = self.cbs, []   # no recorder, no progress: the finder only looks
-    try: self.fit(math.ceil(num_it/len(self.train_dl)), start_lr, cbs=[finder])
-    finally:
-        self.cbs = saved
-        self.model.load_state_dict(state)
-    if plot: finder.plot()
-    return finder
-
-# %% ../nbs/09_learner.ipynb #1941ebe7
-def _cos(start, end, pct): return end + (start - end)/2*(1 + math.cos(math.pi*pct))
-
-class MiniOneCycle(MiniCallback):
-    "One-cycle learning rate: cosine warm-up from `lr_max/div` to `lr_max` over `pct_start`, then down to `lr_max/div_final`"
-    order = 5
-    def __init__(self, lr_max:float, pct_start:float=0.25, div:float=25., div_final:float=1e5):
-        self.lr_max, self.pct_start, self.div, self.div_final = lr_max, pct_start, div, div_final
-    def lr_at(self, pct:float) -> float:
-        "The learning rate at fraction `pct` of training"
-        if pct < self.pct_start: return _cos(self.lr_max/self.div, self.lr_max, pct/self.pct_start)
-        return _cos(self.lr_max, self.lr_max/self.div_final, (pct - self.pct_start)/(1 - self.pct_start))
-    def before_fit(self): self.i, self.total, self.lrs = 0, self.learn.total_iters, []
-    def before_batch(self):
-        if not self.learn.training: return
-        lr = self.lr_at(self.i/self.total)
-        set_lr(self.learn.opt, lr); self.lrs.append(lr); self.i += 1
-    def __repr__(self): return f'MiniOneCycle(lr_max={self.lr_max:g}, pct_start={self.pct_start}, div={self.div:g}, div_final={self.div_final:g})'
-
 # %% ../nbs/09_learner.ipynb #767a2af6
 class MiniEarlyStop(MiniCallback):
     "Stop the fit when the validation loss has not improved by `min_delta` for `patience` epochs"
@@ -317,4 +208,7 @@ class MiniEarlyStop(MiniCallback):
         if loss < self.best - self.min_delta: self.best, self.wait = loss, 0
         else:
             self.wait += 1
-            if self.wait >= self.patience: raise CancelFitException()
+            if self.wait >= self.patience: raise CancelFit()
+
+# %% ../nbs/09_learner.ipynb #166cf552
+from . import optim   # adds MiniLearner.lr_find and MiniLearner.fit_one_cycle

@@ -6,10 +6,11 @@ Docs: https://digitlab.github.io/digitlab/optimizer.html.md"""
 
 # %% ../nbs/04_optimizer.ipynb #6fdde5f1
 from __future__ import annotations
-from .linear import mnist_loss, validate_epoch
+from .losses import mnist_loss
+from .sgd import validate_epoch
 
 # %% auto #0
-__all__ = ['BasicOptim', 'train_model']
+__all__ = ['BasicOptim', 'train_model', 'set_lr', 'MiniLRFinder', 'MiniOneCycle']
 
 # %% ../nbs/04_optimizer.ipynb #ce2eabc1
 class BasicOptim:
@@ -39,3 +40,88 @@ def train_model(model, # an `nn.Module` (or any function) from a batch to raw sc
         accs.append(validate_epoch(model, valid_dl))
         if prn: print(accs[-1], end=' ')
     return accs
+
+# %% ../nbs/09_learner.ipynb #84de4bf1
+import copy, math
+import matplotlib.pyplot as plt
+from fastcore.basics import patch
+from .learner import CancelEpoch, CancelFit, MiniCallback, MiniLearner
+
+# %% ../nbs/09_learner.ipynb #41bcc654
+def set_lr(opt, lr:float):
+    "Set the learning rate of `opt`: a fastai `Optimizer`, a PyTorch optimizer, or anything with an `lr` attribute"
+    if hasattr(opt, 'set_hyper'): opt.set_hyper('lr', lr)
+    elif hasattr(opt, 'param_groups'):
+        for g in opt.param_groups: g['lr'] = lr
+    else: opt.lr = lr
+
+# %% ../nbs/09_learner.ipynb #815ddb2c
+class MiniLRFinder(MiniCallback):
+    "Grow the learning rate exponentially each training batch, record the loss, stop when it explodes"
+    order = 20
+    def __init__(self, start_lr:float=1e-7, end_lr:float=10., num_it:int=100):
+        self.start_lr, self.end_lr, self.num_it = start_lr, end_lr, num_it
+    def before_fit(self): self.lrs, self.losses, self.best, self.i = [], [], math.inf, 0
+    def before_batch(self):
+        if not self.learn.training: return
+        set_lr(self.learn.opt, self.start_lr*(self.end_lr/self.start_lr)**(self.i/self.num_it))
+    def after_batch(self):
+        if not self.learn.training or self.learn.loss is None: return
+        lr = self.start_lr*(self.end_lr/self.start_lr)**(self.i/self.num_it)
+        loss = self.learn.loss.item()
+        smooth = loss if not self.losses else 0.9*self.losses[-1] + 0.1*loss
+        self.lrs.append(lr); self.losses.append(smooth); self.i += 1
+        self.best = min(self.best, smooth)
+        if self.i >= self.num_it or not math.isfinite(loss) or smooth > 4*self.best: raise CancelFit()
+    def before_validate(self): raise CancelEpoch()
+    @property
+    def suggestion(self) -> float:
+        "A tenth of the learning rate at which the smoothed loss was lowest"
+        return self.lrs[min(range(len(self.losses)), key=self.losses.__getitem__)]/10
+    def __repr__(self): return f"MiniLRFinder({len(getattr(self, 'lrs', []))} rates tried from {self.start_lr:g} to {self.end_lr:g})"
+    def plot(self, ax=None):
+        "The smoothed loss against the learning rate, with the suggestion marked"
+        if ax is None: ax = plt.subplots(figsize=(5, 3.2))[1]
+        ax.plot(self.lrs, self.losses)
+        ax.axvline(self.suggestion, color='tab:red', linestyle='--', label=f'suggestion {self.suggestion:.2g}')
+        ax.set(xscale='log', xlabel='learning rate (log scale)', ylabel='smoothed loss', title='Learning-rate finder')
+        ax.legend()
+        return ax
+
+@patch
+def lr_find(self:MiniLearner, start_lr:float=1e-7, end_lr:float=10., num_it:int=100, plot:bool=True):
+    "Train with the learning rate growing exponentially from `start_lr` to `end_lr`, then put the weights back; returns the finder"
+    finder = MiniLRFinder(start_lr, end_lr, num_it)
+    state = copy.deepcopy(self.model.state_dict())
+    saved, self.cbs = self.cbs, []   # no recorder, no progress: the finder only looks
+    try: self.fit(math.ceil(num_it/len(self.train_dl)), start_lr, cbs=[finder])
+    finally:
+        self.cbs = saved
+        self.model.load_state_dict(state)
+    if plot: finder.plot()
+    return finder
+
+# %% ../nbs/09_learner.ipynb #1941ebe7
+def _cos(start, end, pct): return end + (start - end)/2*(1 + math.cos(math.pi*pct))
+
+class MiniOneCycle(MiniCallback):
+    "One-cycle learning rate: cosine warm-up from `lr_max/div` to `lr_max` over `pct_start`, then down to `lr_max/div_final`"
+    order = 5
+    def __init__(self, lr_max:float, pct_start:float=0.25, div:float=25., div_final:float=1e5):
+        self.lr_max, self.pct_start, self.div, self.div_final = lr_max, pct_start, div, div_final
+    def lr_at(self, pct:float) -> float:
+        "The learning rate at fraction `pct` of training"
+        if pct < self.pct_start: return _cos(self.lr_max/self.div, self.lr_max, pct/self.pct_start)
+        return _cos(self.lr_max, self.lr_max/self.div_final, (pct - self.pct_start)/(1 - self.pct_start))
+    def before_fit(self): self.i, self.total, self.lrs = 0, self.learn.total_iters, []
+    def before_batch(self):
+        if not self.learn.training: return
+        lr = self.lr_at(self.i/self.total)
+        set_lr(self.learn.opt, lr); self.lrs.append(lr); self.i += 1
+    def __repr__(self): return f'MiniOneCycle(lr_max={self.lr_max:g}, pct_start={self.pct_start}, div={self.div:g}, div_final={self.div_final:g})'
+
+@patch
+def fit_one_cycle(self:MiniLearner, n_epochs:float, lr:float|None=None, cbs=()):
+    "`fit` with a one-cycle learning-rate schedule peaking at `lr`"
+    lr = lr if lr is not None else self.lr
+    return self.fit(n_epochs, lr, cbs=[MiniOneCycle(lr), *cbs])

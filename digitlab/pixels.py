@@ -9,7 +9,7 @@ from __future__ import annotations
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['mnist_distance', 'is_3']
+__all__ = ['mnist_distance', 'is_3', 'mean_digits', 'nearest_mean', 'per_digit_accuracy']
 
 # %% ../nbs/01_pixels.ipynb #35af20e4
 def mnist_distance(a:Tensor, # one image (28, 28) or a stack of them (N, 28, 28)
@@ -25,3 +25,24 @@ def is_3(x:Tensor, # images (28, 28) or (N, 28, 28), floats between 0 and 1
         ) -> Tensor: # True where the image is closer to `mean3`
     "Is each image in `x` closer to the ideal 3 than to the ideal 7 (L1 distance)?"
     return mnist_distance(x, mean3) < mnist_distance(x, mean7)
+
+# %% ../nbs/10_ten_digits.ipynb #ae0b0144
+import torch
+
+# %% ../nbs/10_ten_digits.ipynb #f287ec65
+def mean_digits(x:torch.Tensor, y:torch.Tensor, n:int=10) -> torch.Tensor:
+    "The mean image of each digit 0..n-1, shape (n, 28, 28)"
+    return torch.stack([x[y == d].mean(0) for d in range(n)])
+
+# %% ../nbs/10_ten_digits.ipynb #1d6cdd9f
+def nearest_mean(x:torch.Tensor, means:torch.Tensor, p:int=2, bs:int=1000) -> torch.Tensor:
+    "The digit whose mean image is closest to each image of `x`: mean absolute (`p=1`) or root mean squared (`p=2`) distance"
+    out = []
+    for i in range(0, len(x), bs):   # in chunks: all 10,000 x 10 differences at once would take 300 MB
+        d = (x[i:i+bs, None] - means[None]).abs()
+        out.append((d.mean((-1, -2)) if p == 1 else d.pow(2).mean((-1, -2)).sqrt()).argmin(1))
+    return torch.cat(out)
+
+def per_digit_accuracy(preds:torch.Tensor, targs:torch.Tensor, n:int=10) -> torch.Tensor:
+    "The share of each digit's images predicted correctly, shape (n,)"
+    return torch.stack([(preds[targs == d] == d).float().mean() for d in range(n)])

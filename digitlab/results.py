@@ -9,6 +9,7 @@ from __future__ import annotations
 import json, os, platform, time
 from dataclasses import dataclass
 from pathlib import Path
+from fastcore.xtras import atomic_save
 from typing import Callable
 import matplotlib.pyplot as plt, numpy as np, pandas as pd, torch
 from torch import nn
@@ -20,14 +21,14 @@ from fastai.torch_core import set_seed
 from fastprogress.fastprogress import master_bar
 import digitlab
 from .data import load_mnist
-from .pixels import is_3
-from .linear import sample_xy, init_params, linear1, mnist_loss, train_epoch, batch_accuracy, validate_epoch
+from .pixels import is_3, mean_digits, nearest_mean
+from .sgd import sample_xy, init_params, linear1, train_epoch, batch_accuracy, validate_epoch
+from .losses import mnist_loss
 from .optim import BasicOptim, train_model
-from .sample import sample_dls
-from .nn import simple_net
-from .learner import TensorLoader
-from .digits import BEST_RECIPE, FAST_RECIPE, DigitClassifier, best_cnn, fast_cnn, mean_digits, nearest_mean, train_cnn
-from .inference import _write_atomic, train_digit_model
+from .loaders import TensorLoader, sample_dls
+from .models import DigitClassifier, best_cnn, fast_cnn, simple_net
+from .train import BEST_RECIPE, FAST_RECIPE, train_cnn
+from .inference import train_digit_model
 
 # %% auto #0
 __all__ = ['EXPERIMENTS', 'Experiment', 'reproduce', 'results_markdown', 'plot_results', 'write_results']
@@ -178,9 +179,9 @@ def write_results(df:pd.DataFrame, # from `reproduce`
     meta = dict(quick=quick, when=time.strftime('%Y-%m-%d %H:%M'), digitlab=digitlab.__version__, torch=torch.__version__,
                 python=platform.python_version(), cpus=os.cpu_count(), all_passed=bool(df.passed.all()))
     record = dict(meta=meta, results=json.loads(df.to_json(orient='records')))
-    _write_atomic(out/'results.json', lambda f: f.write_text(json.dumps(record, indent=2) + '\n'))
-    _write_atomic(out/'results.md', lambda f: f.write_text(results_markdown(df)))
+    with atomic_save(out/'results.json', 'w') as f: f.write(json.dumps(record, indent=2) + '\n')
+    with atomic_save(out/'results.md', 'w') as f: f.write(results_markdown(df))
     ax = plot_results(df, 'digitlab reproduce' + (' --quick' if quick else ''))
-    _write_atomic(out/'results.png', lambda f: ax.figure.savefig(f, format='png', dpi=100, bbox_inches='tight'))
+    with atomic_save(out/'results.png') as f: ax.figure.savefig(f, format='png', dpi=100, bbox_inches='tight')
     plt.close(ax.figure)
     return [out/'results.json', out/'results.md', out/'results.png']

@@ -12,7 +12,7 @@ from torch import Tensor
 import matplotlib.pyplot as plt
 
 # %% auto #0
-__all__ = ['lr_steps', 'show_lr_steps', 'quadratic', 'show_preds', 'apply_step']
+__all__ = ['lr_steps', 'show_lr_steps', 'quadratic', 'show_preds', 'apply_step', 'sample_xy', 'init_params', 'linear1', 'calc_grad', 'train_epoch', 'batch_accuracy', 'validate_epoch']
 
 # %% ../nbs/02_sgd.ipynb #89f0e910
 def lr_steps(f, # a function of one number
@@ -72,3 +72,63 @@ def apply_step(params:Tensor, # the weights, with `requires_grad`
     params.grad = None
     if prn: print(f'{loss.item():.2f}')
     return preds
+
+# %% ../nbs/03_mnist_loss.ipynb #2e786b8a
+from .data import load_mnist, mnist_sample
+from .losses import mnist_loss
+
+# %% ../nbs/03_mnist_loss.ipynb #f6519123
+def sample_xy(flat:bool=True, # one row of 784 pixels per image; False keeps (N, 28, 28)
+             ) -> tuple: # train_x, train_y, valid_x, valid_y
+    "MNIST_SAMPLE as tensors: the 3s then the 7s, pixels 0-1, labels 1 for a 3 and 0 for a 7 in one column"
+    mnist_sample(verbose=False)
+    out = []
+    for split in ('train', 'valid'):
+        (x3, _), (x7, _) = load_mnist(split, digits=3), load_mnist(split, digits=7)
+        x = torch.cat([x3, x7])
+        out += [x.view(-1, 28*28) if flat else x, torch.tensor([1]*len(x3) + [0]*len(x7)).unsqueeze(1)]
+    return tuple(out)
+
+# %% ../nbs/03_mnist_loss.ipynb #4c841550
+def init_params(size, # the shape of the tensor
+                std:float=1.0, # standard deviation of the random values
+               ) -> Tensor: # random values that track gradients
+    "Random normal parameters of shape `size`, scaled by `std`, with `requires_grad`"
+    return (torch.randn(size)*std).requires_grad_()
+
+def linear1(xb:Tensor, # a batch of flattened images, (N, 784)
+            weights:Tensor, # (784, 1)
+            bias:Tensor, # (1,)
+           ) -> Tensor: # one raw score per image, (N, 1)
+    "The linear model: `xb @ weights + bias`"
+    return xb@weights + bias
+
+# %% ../nbs/03_mnist_loss.ipynb #5c5456b4
+def calc_grad(xb:Tensor, yb:Tensor, model) -> Tensor:
+    "Predict the batch `xb` with `model`, compute `mnist_loss` against `yb` and backpropagate; returns the loss"
+    loss = mnist_loss(model(xb), yb)
+    loss.backward()
+    return loss
+
+def train_epoch(model, # a function from a batch of images to raw scores
+                lr:float, # learning rate
+                params, # the tensors to step
+                dl, # the training batches
+               ):
+    "One epoch of SGD: for each batch, gradients of `mnist_loss`, then `p -= p.grad*lr` for every parameter"
+    for xb, yb in dl:
+        calc_grad(xb, yb, model)
+        for p in params:
+            p.data -= p.grad*lr
+            p.grad.zero_()
+
+def batch_accuracy(xb:Tensor, yb:Tensor) -> Tensor:
+    "Share of the raw scores `xb` whose sigmoid is on the right side of 0.5 for the 0/1 targets `yb`"
+    preds = xb.sigmoid()
+    correct = (preds > 0.5) == yb
+    return correct.float().mean()
+
+def validate_epoch(model, valid_dl) -> float:
+    "Mean `batch_accuracy` of `model` over the batches of `valid_dl`, rounded to 4 places"
+    accs = [batch_accuracy(model(xb), yb) for xb, yb in valid_dl]
+    return round(torch.stack(accs).mean().item(), 4)

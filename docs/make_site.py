@@ -3,7 +3,7 @@
 Sphinx then builds them with the configuration in docs/ (`make docs` runs both steps):
 - every notebook of nbs/ except index becomes a lesson page, rendered from its stored outputs. nbdev's
   cell directives are applied the way nbdev's own site applies them: `#| hide` and `#| default_exp` cells
-  are dropped, `#| echo: false` hides a cell's code, `#| output: false` its output, and no `#|` line is shown;
+  are dropped (the cells read by nbdev's own `NBProcessor`), `#| echo: false` hides a cell's code, `#| output: false` its output, and no `#|` line is shown;
 - a name of `digitlab.all` written in backticks in a lesson's prose links to its reference entry, and each
   cell that exports public names ends with a line linking to theirs;
 - the home page is the README's text (`docs/readme.py`), its lesson links pointed at the lesson pages;
@@ -13,7 +13,7 @@ Sphinx then builds them with the configuration in docs/ (`make docs` runs both s
   lesson, or to the name's reference entry when the address names one, and `data.html.md` is the lesson as
   Markdown. Sphinx copies them into the site's root (`html_extra_path`).
 Run: `python docs/make_site.py [OUT_DIR]`; the forwarding pages go beside OUT_DIR, in `links/`."""
-import json, re, shutil, sys
+import ast, json, re, shutil, sys
 from pathlib import Path
 
 root = Path(__file__).resolve().parent.parent
@@ -33,16 +33,6 @@ def name_index(mods:dict) -> dict:
     "Public name -> its full dotted path"
     return {n: f'{m}.{n}' for m, ns in mods.items() for n in ns}
 
-_directive = re.compile(r'^#\|\s*([\w-]+)\s*:?\s*(.*)$')
-
-def split_directives(src:str) -> tuple:
-    "The `#|` directives at the top of a code cell, as {name: value}, and the source without them"
-    lines, dirs = src.splitlines(), {}
-    while lines and (m := _directive.match(lines[0].strip())):
-        dirs[m.group(1)] = m.group(2).strip()
-        lines.pop(0)
-    return dirs, '\n'.join(lines).strip('\n')
-
 def link_names(md:str, names:dict) -> str:
     "Turn `name` into a reference link for every public name, outside fenced code blocks"
     parts = re.split(r'(^```.*?^```)', md, flags=re.M | re.S)
@@ -52,25 +42,31 @@ def link_names(md:str, names:dict) -> str:
 def defined_names(src:str) -> list:
     "Names a cell defines at top level (functions, classes, assignments), in order"
     out = []
-    for line in src.splitlines():
-        m = re.match(r'(?:async\s+)?(?:def|class)\s+(\w+)', line) or re.match(r'(\w+)\s*(?::[^=]*)?=(?!=)', line)
-        if m and m.group(1) not in out: out.append(m.group(1))
+    for node in ast.parse(src).body:
+        targets = [node] if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else \
+                  getattr(node, 'targets', [getattr(node, 'target', None)]) if isinstance(node, (ast.Assign, ast.AnnAssign)) else []
+        out += [n for t in targets if t is not None for n in ([t.name] if hasattr(t, 'name') else [getattr(t, 'id', None)]) if n and n not in out]
     return out
+
+def processed_cells(path:Path) -> list:
+    "A notebook's cells as nbdev reads them: each with its `#|` directives in `directives_` and taken out of its source"
+    from nbdev.process import NBProcessor
+    return NBProcessor(path).nb.cells
 
 def md_cell(id:str, text:str) -> dict: return dict(cell_type='markdown', id=id, metadata={}, source=text)
 
-def lesson_cells(nb:dict, names:dict, public:set) -> list:
+def lesson_cells(path:Path, names:dict, public:set) -> list:
     "The cells a lesson page shows, nbdev's directives applied"
     cells = []
-    for c in nb['cells']:
-        src = ''.join(c['source'])
-        if c['cell_type'] == 'markdown':
-            cells.append(dict(c, source=link_names(src, names))); continue
-        if c['cell_type'] != 'code': continue
-        dirs, code = split_directives(src)
+    for c in processed_cells(path):
+        keep = {k: c[k] for k in ('cell_type', 'id', 'metadata', 'source', 'outputs', 'execution_count') if k in c}
+        if c.cell_type == 'markdown':
+            cells.append(dict(keep, source=link_names(c.source, names))); continue
+        if c.cell_type != 'code': continue
+        dirs, code = c.directives_, c.source.strip('\n')
         if 'hide' in dirs or 'default_exp' in dirs or (not code and not c.get('outputs')): continue
         tags = (['remove-input'] if dirs.get('echo') == 'false' else []) + (['remove-output'] if dirs.get('output') == 'false' else [])
-        cells.append(dict(c, source=code, metadata=dict(tags=tags) if tags else {}))
+        cells.append(dict(keep, source=code, metadata=dict(tags=tags) if tags else {}))
         if 'export' in dirs or 'exports' in dirs:
             exported = [n for n in defined_names(code) if n in public]
             if exported: cells.append(md_cell(c.get('id', str(len(cells))) + '-ref', 'Reference: ' + ', '.join(f'{{py:obj}}`{n} <{names[n]}>`' for n in exported)))
@@ -78,7 +74,7 @@ def lesson_cells(nb:dict, names:dict, public:set) -> list:
 
 def write_lesson(src:Path, dest:Path, names:dict, public:set):
     nb = json.loads(src.read_text(encoding='utf-8'))
-    nb['cells'] = lesson_cells(nb, names, public)
+    nb['cells'] = lesson_cells(src, names, public)
     nb['metadata'] = dict(kernelspec=dict(name='python3', display_name='Python 3', language='python'),
                           language_info=dict(name='python', pygments_lexer='ipython3'))
     dest.write_text(json.dumps(nb, indent=1), encoding='utf-8')
@@ -91,11 +87,12 @@ def home_page(lessons:list, mods:dict) -> str:
     return (f'{text}\n```{{toctree}}\n:caption: Lessons\n:hidden:\n\n{toc}\n```\n\n'
             f'```{{toctree}}\n:caption: API reference\n:hidden:\n\napi/index\n{api}\n```\n')
 
-def api_page(mod:str, names:list, lesson:str|None) -> str:
+def api_page(mod:str, names:list, lessons:list) -> str:
     "One module's reference: every public name with signature and docstring"
     import importlib, inspect
     m = importlib.import_module(mod)
-    head = f'# `{mod}`\n\n' + (f'Exported by the lesson [{lesson}](../lessons/{lesson}.ipynb).\n\n' if lesson else '')
+    links = ', '.join(f'[{l}](../lessons/{l}.ipynb)' for l in lessons)
+    head = f'# `{mod}`\n\n' + (f'Built in the lesson{"s" if len(lessons) > 1 else ""} {links}.\n\n' if lessons else '')
     body = []
     for n in names:
         obj = getattr(m, n)
@@ -106,29 +103,40 @@ def api_page(mod:str, names:list, lesson:str|None) -> str:
     return head + '\n'.join(body)
 
 def module_lessons(lessons:list) -> dict:
-    "Module name -> the lesson (notebook stem) that exports it, from each notebook's `#| default_exp`"
+    "Module name -> the lessons (notebook stems) that export to it, in teaching order, as nbdev's exporter sees them"
+    from nbdev.export import ExportModuleProc
+    from nbdev.process import NBProcessor
     out = {}
     for p in lessons:
-        for c in json.loads(p.read_text(encoding='utf-8'))['cells']:
-            m = re.search(r'^#\|\s*default_exp\s+(\S+)', ''.join(c['source']), flags=re.M)
-            if m: out[f'digitlab.{m.group(1)}'] = p.stem; break
+        exp = ExportModuleProc()
+        NBProcessor(p, [exp]).process()
+        for mod in exp.modules:
+            name = getattr(exp, 'default_exp', None) if mod == '#' else mod
+            if name: out.setdefault(f'digitlab.{name}', []).append(p.stem)
     return out
 
-def api_index(mods:dict, owners:dict) -> str:
+def name_lessons(lessons:list) -> dict:
+    "Full dotted name -> the lesson (notebook stem) that defines it, from the addresses nbdev keeps in `_modidx.py`"
+    from nbdev.config import nbpath2html
+    from digitlab._modidx import d as modidx
+    pages = {nbpath2html(p.name).name: p.stem for p in lessons}
+    return {sym: pages[a.split('#', 1)[0]] for syms in modidx['syms'].values() for sym, (a, _) in syms.items()
+            if a.split('#', 1)[0] in pages}
+
+def api_index(mods:dict, lessons:dict) -> str:
     rows = '\n'.join(f'| {{py:obj}}`{n} <{m}.{n}>` | [`{m}`]({m}.md) | ' +
-                     (f'[{owners[m]}](../lessons/{owners[m]}.ipynb)' if m in owners else '') + ' |'
+                     (f'[{lessons[f"{m}.{n}"]}](../lessons/{lessons[f"{m}.{n}"]}.ipynb)' if f'{m}.{n}' in lessons else '') + ' |'
                      for m, ns in mods.items() for n in ns)
     return ('# API reference\n\nEverything `from digitlab.all import *` gives you, by the lesson that builds it.\n\n'
             f'| name | module | lesson |\n|---|---|---|\n{rows}\n')
 
-def lesson_markdown(nb:dict) -> str:
+def lesson_markdown(path:Path) -> str:
     "A lesson as plain Markdown, nbdev's directives applied: prose, code in fences, text outputs in fences"
     parts = []
-    for c in nb['cells']:
-        src = ''.join(c['source'])
-        if c['cell_type'] == 'markdown': parts.append(src); continue
-        if c['cell_type'] != 'code': continue
-        dirs, code = split_directives(src)
+    for c in processed_cells(path):
+        if c.cell_type == 'markdown': parts.append(c.source); continue
+        if c.cell_type != 'code': continue
+        dirs, code = c.directives_, c.source.strip('\n')
         if 'hide' in dirs or 'default_exp' in dirs: continue
         if code and dirs.get('echo') != 'false': parts.append(f'```python\n{code}\n```')
         if dirs.get('output') == 'false': continue
@@ -163,9 +171,9 @@ def link_pages(lessons:list, mods:dict, out:Path):
         nb = json.loads(p.read_text(encoding='utf-8'))
         title = next((''.join(c['source']).splitlines()[0].lstrip('# ') for c in nb['cells'] if c['cell_type'] == 'markdown'), p.stem)
         (out/page).write_text(_FORWARD.format(title=title, lesson=f'lessons/{p.stem}.html', names=json.dumps(names)), encoding='utf-8')
-        (out/f'{page}.md').write_text(lesson_markdown(nb), encoding='utf-8')
-    home = json.loads((root/'nbs'/'index.ipynb').read_text(encoding='utf-8'))   # index.html is the site's own home page
-    (out/'index.html.md').write_text(lesson_markdown(home), encoding='utf-8')
+        (out/f'{page}.md').write_text(lesson_markdown(p), encoding='utf-8')
+    # index.html is the site's own home page
+    (out/'index.html.md').write_text(lesson_markdown(root/'nbs'/'index.ipynb'), encoding='utf-8')
 
 def build(out:Path=root/'docs'/'_build'/'src'):
     "Write the site's sources into `out`, replacing what was there"
@@ -177,8 +185,8 @@ def build(out:Path=root/'docs'/'_build'/'src'):
     (tmp/'lessons').mkdir(parents=True); (tmp/'api').mkdir()
     for p in lessons: write_lesson(p, tmp/'lessons'/p.name, names, set(names))
     (tmp/'index.md').write_text(home_page(lessons, mods), encoding='utf-8')
-    (tmp/'api'/'index.md').write_text(api_index(mods, owners), encoding='utf-8')
-    for m, ns in mods.items(): (tmp/'api'/f'{m}.md').write_text(api_page(m, ns, owners.get(m)), encoding='utf-8')
+    (tmp/'api'/'index.md').write_text(api_index(mods, name_lessons(lessons)), encoding='utf-8')
+    for m, ns in mods.items(): (tmp/'api'/f'{m}.md').write_text(api_page(m, ns, owners.get(m, [])), encoding='utf-8')
     links = out.with_name('links')
     shutil.rmtree(links.with_name('links.tmp'), ignore_errors=True)
     link_pages(lessons, mods, links.with_name('links.tmp'))

@@ -58,8 +58,8 @@ def test_search_finds_mnist_loss(site_url, page):
     page.screenshot(path=str(shots/'3-search.png'), full_page=False)
     hit.click()
     page.wait_for_load_state('load')
-    assert 'api/digitlab.linear.html' in page.url, page.url
-    entry = page.locator('[id="digitlab.linear.mnist_loss"]')
+    assert 'api/digitlab.losses.html' in page.url, page.url
+    entry = page.locator('[id="digitlab.losses.mnist_loss"]')
     assert entry.count() == 1 and entry.is_visible()
     page.screenshot(path=str(shots/'4-reference.png'), full_page=False)
     assert not page.errors, page.errors

@@ -12,139 +12,13 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 import matplotlib.pyplot as plt
-from .data import load_mnist
-from .learner import MiniCallback, MiniLearner, TensorLoader, default_device
-from .optim import BasicOptim
-from fastai.metrics import accuracy
+from .loaders import MNIST_STATS, TensorLoader, cnn_tensors, pick_device
+from .learner import MiniCallback, MiniLearner
 
 # %% auto #0
-__all__ = ['MNIST_STATS', 'FAST_RECIPE', 'BEST_RECIPE', 'TTA_SHIFTS', 'mean_digits', 'nearest_mean', 'per_digit_accuracy',
-           'one_hot_matrix', 'softmax', 'logsumexp', 'log_softmax', 'nll_loss', 'cross_entropy', 'DigitClassifier',
-           'plot_history', 'cnn_tensors', 'fast_cnn', 'best_cnn', 'random_affine', 'RandomAffine', 'TrainTimer',
-           'train_cnn', 'shift_images', 'cnn_probs', 'confusion', 'plot_confusion', 'top_losses', 'describe_prediction']
+__all__ = ['FAST_RECIPE', 'BEST_RECIPE', 'TTA_SHIFTS', 'random_affine', 'RandomAffine', 'TrainTimer', 'train_cnn', 'shift_images', 'cnn_probs', 'confusion', 'plot_confusion', 'top_losses', 'describe_prediction', 'ARCHS']
 
-# %% ../nbs/10_ten_digits.ipynb #f287ec65
-def mean_digits(x:torch.Tensor, y:torch.Tensor, n:int=10) -> torch.Tensor:
-    "The mean image of each digit 0..n-1, shape (n, 28, 28)"
-    return torch.stack([x[y == d].mean(0) for d in range(n)])
-
-# %% ../nbs/10_ten_digits.ipynb #1d6cdd9f
-def nearest_mean(x:torch.Tensor, means:torch.Tensor, p:int=2, bs:int=1000) -> torch.Tensor:
-    "The digit whose mean image is closest to each image of `x`: mean absolute (`p=1`) or root mean squared (`p=2`) distance"
-    out = []
-    for i in range(0, len(x), bs):   # in chunks: all 10,000 x 10 differences at once would take 300 MB
-        d = (x[i:i+bs, None] - means[None]).abs()
-        out.append((d.mean((-1, -2)) if p == 1 else d.pow(2).mean((-1, -2)).sqrt()).argmin(1))
-    return torch.cat(out)
-
-def per_digit_accuracy(preds:torch.Tensor, targs:torch.Tensor, n:int=10) -> torch.Tensor:
-    "The share of each digit's images predicted correctly, shape (n,)"
-    return torch.stack([(preds[targs == d] == d).float().mean() for d in range(n)])
-
-# %% ../nbs/10_ten_digits.ipynb #a44a86de
-def one_hot_matrix(y:torch.Tensor, n:int=10) -> torch.Tensor:
-    "Integer targets as one-hot rows: `y[i]` becomes `n` zeros with a 1 in column `y[i]`"
-    out = torch.zeros(len(y), n)
-    out[torch.arange(len(y)), y] = 1.
-    return out
-
-# %% ../nbs/10_ten_digits.ipynb #455f76b6
-def softmax(x:torch.Tensor) -> torch.Tensor:
-    "Scores to probabilities along the last axis: `exp(x)/sum(exp(x))`, computed with the largest score subtracted first"
-    e = (x - x.max(-1, keepdim=True).values).exp()
-    return e/e.sum(-1, keepdim=True)
-
-def logsumexp(x:torch.Tensor) -> torch.Tensor:
-    "`log(sum(exp(x)))` along the last axis without overflow: `m + log(sum(exp(x - m)))`, `m` the largest value"
-    m = x.max(-1, keepdim=True).values
-    return (m + (x - m).exp().sum(-1, keepdim=True).log()).squeeze(-1)
-
-def log_softmax(x:torch.Tensor) -> torch.Tensor:
-    "`log(softmax(x))` along the last axis, computed as `x - logsumexp(x)`"
-    return x - logsumexp(x)[..., None]
-
-def nll_loss(log_probs:torch.Tensor, targs:torch.Tensor) -> torch.Tensor:
-    "Negative log likelihood: minus the mean log-probability of each row's target class"
-    return -log_probs[torch.arange(len(targs)), targs].mean()
-
-def cross_entropy(preds:torch.Tensor, targs:torch.Tensor) -> torch.Tensor:
-    "Cross-entropy of raw scores `preds` (N, classes) against integer targets: `nll_loss(log_softmax(preds), targs)`"
-    return nll_loss(log_softmax(preds), targs)
-
-# %% ../nbs/10_ten_digits.ipynb #2ab570b4
-class DigitClassifier(nn.Module):
-    "Linear layers of `sizes` with a ReLU between each pair: `(784, 10)` is a linear model, `(784, 100, 10)` two layers"
-    def __init__(self, sizes=(784, 100, 10)):
-        super().__init__()
-        self.sizes, self.history, self.lr = tuple(sizes), [], None
-        layers = []
-        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-            if i: layers.append(nn.ReLU())
-            layers.append(nn.Linear(n_in, n_out))
-        self.layers = nn.Sequential(*layers)
-
-    def forward(self, x): return self.layers(x.reshape(len(x), -1))
-
-    def fit(self, train_dl, valid_dl, epochs:int=10, lr:float=0.1, opt_func=BasicOptim, progress:bool=True):
-        "Train with cross-entropy; append each epoch's training loss and validation loss and accuracy to `history`"
-        learn = MiniLearner((train_dl, valid_dl), self, cross_entropy, opt_func, lr=lr, metrics=[accuracy],
-                            progress=progress)
-        learn.fit(epochs)
-        self.lr = lr
-        self.history += [dict(epoch=len(self.history) + i + 1, train_loss=r[1], valid_loss=r[2], valid_acc=r[3])
-                         for i, r in enumerate(learn.recorder.values)]
-        return self
-
-    def predict(self, x:torch.Tensor) -> torch.Tensor:
-        "Class probabilities for a batch of images, or for one image (28x28 or 784 pixels)"
-        one = x.dim() == 1 or (x.dim() == 2 and x.shape == (28, 28))
-        self.eval()
-        with torch.no_grad(): p = softmax(self(x[None] if one else x))
-        return p[0] if one else p
-
-    def plot_history(self, ax=None):
-        "Validation accuracy and training loss per epoch, on twin axes, titled with the learning rate"
-        return plot_history(self.history, f"{'-'.join(map(str, self.sizes))} net, lr={self.lr}", ax=ax)
-
-def plot_history(history:list, title:str='', ax=None):
-    "Validation accuracy (left axis) and training loss (right axis) of a list of per-epoch dicts"
-    if ax is None: _, ax = plt.subplots(figsize=(6, 3.5))
-    ep = [h['epoch'] for h in history]
-    ax.plot(ep, [h['valid_acc'] for h in history], 'C0-o', ms=3, label='validation accuracy')
-    ax.set(xlabel='epoch', title=title); ax.set_ylabel('validation accuracy', color='C0')
-    ax2 = ax.twinx()
-    ax2.plot(ep, [h['train_loss'] for h in history], 'C1-s', ms=3, label='training loss')
-    ax2.set_ylabel('training loss', color='C1')
-    return ax
-
-# %% ../nbs/10_ten_digits.ipynb #201cf1c8
-MNIST_STATS = (0.1307, 0.3081)   # MNIST's pixel mean and standard deviation
-
-def cnn_tensors(split:str='train', # 'train' or 'test'
-               ) -> tuple: # images (N, 1, 28, 28) and labels (N,)
-    "Images of `split` as (N, 1, 28, 28), scaled to MNIST's mean 0 and std 1, channels-last, with their labels"
-    x, y = load_mnist(split)
-    return ((x - MNIST_STATS[0])/MNIST_STATS[1])[:, None].contiguous(memory_format=torch.channels_last), y
-
-def _cbr(n_in, n_out, stride=1):
-    "3x3 convolution, batch norm, ReLU (no bias: the batch norm's shift does its job)"
-    return nn.Sequential(nn.Conv2d(n_in, n_out, 3, stride, 1, bias=False), nn.BatchNorm2d(n_out), nn.ReLU(inplace=True))
-
-def _stem(n_out):
-    "Each 2x2 block of pixels folded into 4 channels (28x28x1 -> 14x14x4), then a 3x3 convolution and a ReLU"
-    return nn.Sequential(nn.PixelUnshuffle(2), nn.Conv2d(4, n_out, 3, padding=1), nn.ReLU(inplace=True))
-
-def fast_cnn(n_out:int=10, # number of classes
-            ) -> nn.Module:
-    "The fast recipe's net: 32, 32, 64 channels on 14x14, 7x7 and 4x4 grids, one linear layer to `n_out` classes"
-    return nn.Sequential(_stem(32), _cbr(32, 32, stride=2), _cbr(32, 64, stride=2),
-                         nn.Flatten(), nn.Linear(64*4*4, n_out))
-
-def best_cnn() -> nn.Module:
-    "The accuracy recipe's net: 48, 64, 96, 128 channels on 14x14, 7x7, 7x7 and 4x4 grids, one linear layer"
-    return nn.Sequential(_stem(48), _cbr(48, 64, stride=2), _cbr(64, 96), _cbr(96, 128, stride=2),
-                         nn.Flatten(), nn.Linear(128*4*4, 10))
-
+# %% ../nbs/10_ten_digits.ipynb #447c40e7
 FAST_RECIPE = dict(epochs=1.1, lr=0.02, bs=128)               # `fast_cnn`: time to 99%
 BEST_RECIPE = dict(epochs=8, lr=0.02, bs=256, augment=True)   # `best_cnn`: 99.6% in under three minutes
 
@@ -195,12 +69,12 @@ def train_cnn(model:nn.Module, # the net to train, for example `fast_cnn()`
               seed:int=0, # seeds the weights, the shuffling and the augmentation
               data=None, # `(x, y, x_test, y_test)` from `cnn_tensors`; loaded if None
               progress:bool=True, # show progress bars
-              device=None, # where to train: see `default_device`
+              device=None, # where to train: see `pick_device`
              ) -> dict: # the model (on the CPU), training seconds, test accuracy, epochs, seed
     "Train `model` with `MiniLearner`: one-cycle AdamW, label smoothing; returns it with the training seconds and the test accuracy"
     torch.manual_seed(seed)
     x, y, xt, yt = data if data is not None else (*cnn_tensors('train'), *cnn_tensors('test'))
-    device = default_device(device)
+    device = pick_device(device)
     model = model.to(memory_format=torch.channels_last)
     for m in model.modules():   # the seed decides the starting weights, whatever built the model before
         if hasattr(m, 'reset_parameters'): m.reset_parameters()
@@ -258,3 +132,20 @@ def describe_prediction(probs:torch.Tensor) -> str:
     top = probs.topk(2)
     d, p = top.indices[0].item(), top.values[0].item()
     return f"{p:.0%} sure it is a {d} (next: a {top.indices[1].item()}, {top.values[1].item():.0%})"
+
+# %% ../nbs/10a_your_digits.ipynb #2f105324
+from .models import DigitClassifier, fast_cnn
+
+# %% ../nbs/10a_your_digits.ipynb #737e46b2
+def _linear(n_out): return DigitClassifier((784, n_out))
+def _mlp(n_out): return DigitClassifier((784, 128, n_out))
+def _resnet18(n_out):
+    from fastai.vision.all import create_vision_model, resnet18
+    return create_vision_model(resnet18, n_out, pretrained=False, n_in=1)
+
+ARCHS = {   # name: (builder taking the number of classes, default training recipe for `train_cnn`)
+    'linear':   (_linear,   dict(epochs=5, lr=0.01)),
+    'mlp':      (_mlp,      dict(epochs=5, lr=0.005)),
+    'cnn':      (fast_cnn,  dict(epochs=3, lr=0.02, augment=True)),
+    'resnet18': (_resnet18, dict(epochs=1, lr=0.02, bs=128)),
+}
