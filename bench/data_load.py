@@ -5,11 +5,13 @@ however noisy the machine is. Run: `python bench/data_load.py [--repeats 3]`. Wr
 bench/results/data_load.json. Target: all 70,000 digits as tensors in under 1 s on 2 cores."""
 import argparse, json, os, platform, time
 from pathlib import Path
+from fastcore.xtras import atomic_save
 
 import numpy as np, torch
 from PIL import Image
 from fastprogress.fastprogress import progress_bar
 import digitlab.data as dd
+import digitlab.idx as di
 
 def png_route(folder: Path):
     "The book's way: open, decode and stack every PNG, one file at a time"
@@ -27,8 +29,8 @@ def fast_route():
 
 def idx_route():
     "Straight from the four gzipped IDX files, parsed and checked, no cache at all"
-    d = dd.idx_dir()
-    return None if d is None else {s: dd.read_mnist_idx(d, s) for s in ('train', 'test')}
+    d = di.idx_dir()
+    return None if d is None else {s: di.read_mnist_idx(d, s) for s in ('train', 'test')}
 
 def timed(f, repeats):
     ts = []
@@ -61,5 +63,5 @@ if __name__ == '__main__':
     print(f"  PNG route / load_mnist      {res['speedup']:7.1f} x     target: every load_mnist run under 1 s: {'met' if res['meets_target'] else 'NOT met'}")
     out = Path(__file__).parent/'results'/'data_load.json'
     out.parent.mkdir(exist_ok=True)
-    tmp = out.with_suffix('.json.tmp'); tmp.write_text(json.dumps(res, indent=2) + '\n'); os.replace(tmp, out)
+    with atomic_save(out, 'w') as f: f.write(json.dumps(res, indent=2) + '\n')
     print(f"wrote {out}")

@@ -17,6 +17,7 @@ Run: `python bench/learner.py [--epochs 5] [--seeds 3] [--no-resnet]`."""
 import argparse, json, os, platform, statistics, time, warnings
 from functools import partial
 from pathlib import Path
+from fastcore.xtras import atomic_save
 
 import torch, torch.nn.functional as F
 from torch import nn
@@ -146,7 +147,7 @@ if __name__ == '__main__':
     out.mkdir(exist_ok=True)
     meta = dict(bs=args.bs, timed_epochs=args.epochs, cpus=os.cpu_count(), torch_threads=torch.get_num_threads(),
                 python=platform.python_version(), torch=torch.__version__, target_mini_over_raw=1.15, worst_mini_over_raw=worst)
-    tmp = out/'learner.json.tmp'; tmp.write_text(json.dumps(dict(meta=meta, cases=res, resnet18=rn), indent=2) + '\n'); os.replace(tmp, out/'learner.json')
+    with atomic_save(out/'learner.json', 'w') as f: f.write(json.dumps(dict(meta=meta, cases=res, resnet18=rn), indent=2) + '\n')
     fig, axs = plt.subplots(1, 2, figsize=(11, 3.8), gridspec_kw=dict(width_ratios=[3, 1]))
     ax = axs[0]
     names = list(res); xs = range(len(names))
@@ -161,5 +162,6 @@ if __name__ == '__main__':
         axs[1].set_xticks(list(xs)); axs[1].set_xticklabels([f"seed {r['seed']}" for r in rn['mini']], fontsize=8)
         axs[1].set(ylabel='seconds', title='resnet18, 1 epoch, MNIST_SAMPLE'); axs[1].legend(fontsize=7)
     else: axs[1].set_axis_off()
-    fig.tight_layout(); fig.savefig(out/'learner.png.tmp.png', dpi=110); os.replace(out/'learner.png.tmp.png', out/'learner.png')
+    fig.tight_layout()
+    with atomic_save(out/'learner.png') as f: fig.savefig(f, format='png', dpi=110)
     print(f"wrote {out/'learner.json'} and {out/'learner.png'}")

@@ -59,10 +59,12 @@ def cmd_data(verify:bool=False, # only check the folders that are there; build n
              rebuild:bool=False, # remove the folders digitlab built, then build them again
             ) -> int: # 0, or 1 when a folder is missing or holds the wrong digits
     "Build MNIST where fastai looks for it, or only check it; print each folder, its source and its counts"
+    import contextlib
     from digitlab.data import data_path, data_source, mnist_full, mnist_sample, short_path
     if rebuild: _rebuild()
     if not verify:
-        for f in (mnist_sample, mnist_full): f(verbose=False)
+        with contextlib.redirect_stdout(sys.stderr):   # the build's progress bars
+            for f in (mnist_sample, mnist_full): f(verbose=False)
     counts, problems = data_report(build=False)
     print(f"MNIST in {short_path(data_path())}")
     for name in ('mnist_arrays', 'mnist_sample', 'mnist_png'):
@@ -80,10 +82,11 @@ def cmd_reproduce(quick:bool=False, # the short version: fewer epochs for the lo
                   no_progress:bool=False, # no progress bar, only the table
                  ) -> int: # 0, or 1 when a model falls below its floor
     "Train every model of the course again and print the results table beside the book's figures; save it to `out`"
+    import contextlib
     from digitlab.data import mnist_full, mnist_sample
     from digitlab.results import reproduce, results_markdown, write_results
     for f in (mnist_sample, mnist_full): f(verbose=False)
-    df = reproduce(quick=quick, progress=not no_progress)
+    with contextlib.redirect_stdout(sys.stderr): df = reproduce(quick=quick, progress=not no_progress)   # progress on stderr
     print('\n' + results_markdown(df))
     print('wrote ' + ', '.join(map(str, write_results(df, out, quick=quick))))
     for r in df[~df.passed].itertuples():
@@ -94,7 +97,8 @@ def cmd_reproduce(quick:bool=False, # the short version: fewer epochs for the lo
 MODELS = ('linear', 'mlp', 'cnn', 'resnet18')   # the keys of `ARCHS`, named here so that `--help` needs no torch
 DATA = ('full', 'sample')                        # the keys of `DATA_SETS`, likewise
 
-def positive(s:str) -> float:
+def positive(s:str, # the text given on the command line
+            ) -> float:
     "A command-line number that must be above 0"
     try: v = float(s)
     except ValueError: raise argparse.ArgumentTypeError(f"{s!r} is not a number")
@@ -109,10 +113,11 @@ def cmd_train(data:Annotated[str, dict(choices=DATA)]='full', # sample: 3s and 7
               out:str=None, # a file, or a folder to save digitlab_<model>_<data>.pt in (default: the current folder)
              ) -> int: # 0 once saved
     "Train a digit classifier and save it with what `digitlab predict` needs"
+    import contextlib
     from digitlab.inference import train_digit_model
     out = Path(out or '.')
     if out.is_dir(): out = out/f'digitlab_{model}_{data}.pt'
-    m = train_digit_model(model, data, epochs=epochs, lr=lr, seed=seed)
+    with contextlib.redirect_stdout(sys.stderr): m = train_digit_model(model, data, epochs=epochs, lr=lr, seed=seed)   # progress on stderr
     out = m.save(out)
     print(f"{m}\nsaved to {out}\nuse it with: digitlab predict IMAGE... --model {out}")
     return 0
@@ -182,6 +187,7 @@ examples:
   digitlab predict photo.jpg scan.png
   digitlab predict digits/*.png --model digitlab_cnn_full.pt --json"""
 
+# %% ../nbs/11_cli.ipynb #e28f9414
 COMMANDS = {'data': cmd_data, 'reproduce': cmd_reproduce, 'train': cmd_train, 'predict': cmd_predict}
 _EPILOGS = {'data': _DATA_HELP, 'reproduce': _REPRODUCE_HELP, 'train': _TRAIN_HELP, 'predict': _PREDICT_HELP}
 
@@ -192,6 +198,7 @@ def command_parser(name:str, # a key of `COMMANDS`
     p.epilog, p.formatter_class = _EPILOGS[name], argparse.RawDescriptionHelpFormatter
     return p
 
+# %% ../nbs/11_cli.ipynb #9ec852d1
 def usage() -> str:
     "What `digitlab --help` prints: the commands, each with the first line of its function's docstring"
     lines = [f"  {n:10s}  {f.__doc__.split(';')[0]}" for n, f in COMMANDS.items()]

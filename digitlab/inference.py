@@ -11,6 +11,7 @@ from pathlib import Path
 import torch
 from filelock import FileLock
 from torch import nn
+from fastcore.basics import patch
 from fastcore.xtras import atomic_save
 from fastai.data.external import fastai_path
 import digitlab
@@ -37,42 +38,52 @@ class DigitModel:
         self.arch, self.classes, self.meta = arch, [str(c) for c in classes], dict(meta or {})
         self.model = model if model is not None else ARCHS[arch][0](len(self.classes))
 
-    def probs(self, x:torch.Tensor) -> torch.Tensor:
+    def probs(self,
+              x:torch.Tensor, # MNIST-style images (N, 28, 28) between 0 and 1
+             ) -> torch.Tensor:
         "Class probabilities (N, classes) for MNIST-style images `x`, (N, 28, 28) between 0 and 1 (from `mnistify`)"
         return cnn_probs(self.model, ((x.float() - MNIST_STATS[0])/MNIST_STATS[1]).reshape(-1, 1, 28, 28))
 
-    def predict(self, item) -> tuple[str, float]:
+    def predict(self,
+                item, # anything `mnistify` reads: a path, PIL image, array or tensor
+               ) -> tuple[str, float]:
         "The digit in `item` (anything `mnistify` reads) and the model's probability for it"
         p = self.probs(mnistify(item)[None])[0]
         return self.classes[int(p.argmax())], float(p.max())
-
-    def save(self, fname:Path|str) -> Path:
-        "Write the model to `fname` (conventionally `.pt`), atomically: a reader never sees half a file"
-        fname = Path(fname); fname.parent.mkdir(parents=True, exist_ok=True)
-        record = dict(format='digitlab-model', version=1, arch=self.arch, classes=self.classes,
-                      stats=list(MNIST_STATS), meta=self.meta, state_dict=self.model.state_dict())
-        with atomic_save(fname) as f: torch.save(record, f)
-        return fname
-
-    @classmethod
-    def load(cls, fname:Path|str) -> DigitModel:
-        "A model written by `save`, with an error that names `fname` if it is missing, damaged or something else"
-        fname = Path(fname)
-        if not fname.is_file(): raise FileNotFoundError(f"{fname}: no such model file (make one with `digitlab train`)")
-        try: d = torch.load(fname, map_location='cpu', weights_only=True)
-        except (pickle.UnpicklingError, RuntimeError, EOFError, OSError, zipfile.BadZipFile, ValueError) as e:
-            raise DigitModelError(f"{fname}: not a model file, or a damaged one ({type(e).__name__})") from e
-        if not isinstance(d, dict) or d.get('format') != 'digitlab-model':
-            raise DigitModelError(f"{fname}: not a digitlab model file (it was not written by `DigitModel.save`)")
-        m = cls(d['arch'], d['classes'], meta=d.get('meta'))
-        try: m.model.load_state_dict(d['state_dict'])
-        except (RuntimeError, KeyError) as e: raise DigitModelError(f"{fname}: its weights do not fit a {d['arch']} ({e})") from e
-        return m
 
     def __repr__(self):
         classes = '0-9' if tuple(self.classes) == tuple('0123456789') else ' or '.join(self.classes)
         acc, data = self.meta.get('accuracy'), {'full': 'MNIST', 'sample': 'MNIST_SAMPLE'}.get(self.meta.get('data'), 'its')
         return f"DigitModel({self.arch}, {classes}: " + (f"{acc:.2%} of {data} test digits right)" if acc is not None else "untrained)")
+
+# %% ../nbs/10a_your_digits.ipynb #9131b454
+@patch
+def save(self:DigitModel,
+         fname:Path|str, # the file to write (conventionally `.pt`); its folder is made if missing
+        ) -> Path:
+    "Write the model to `fname` (conventionally `.pt`), atomically: a reader never sees half a file"
+    fname = Path(fname); fname.parent.mkdir(parents=True, exist_ok=True)
+    record = dict(format='digitlab-model', version=1, arch=self.arch, classes=self.classes,
+                  stats=list(MNIST_STATS), meta=self.meta, state_dict=self.model.state_dict())
+    with atomic_save(fname) as f: torch.save(record, f)
+    return fname
+
+@patch(cls_method=True)
+def load(cls:DigitModel,
+         fname:Path|str, # a file written by `DigitModel.save`
+        ) -> DigitModel:
+    "A model written by `save`, with an error that names `fname` if it is missing, damaged or something else"
+    fname = Path(fname)
+    if not fname.is_file(): raise FileNotFoundError(f"{fname}: no such model file (make one with `digitlab train`)")
+    try: d = torch.load(fname, map_location='cpu', weights_only=True)
+    except (pickle.UnpicklingError, RuntimeError, EOFError, OSError, zipfile.BadZipFile, ValueError) as e:
+        raise DigitModelError(f"{fname}: not a model file, or a damaged one ({type(e).__name__})") from e
+    if not isinstance(d, dict) or d.get('format') != 'digitlab-model':
+        raise DigitModelError(f"{fname}: not a digitlab model file (it was not written by `DigitModel.save`)")
+    m = cls(d['arch'], d['classes'], meta=d.get('meta'))
+    try: m.model.load_state_dict(d['state_dict'])
+    except (RuntimeError, KeyError) as e: raise DigitModelError(f"{fname}: its weights do not fit a {d['arch']} ({e})") from e
+    return m
 
 # %% ../nbs/10a_your_digits.ipynb #6202c14e
 def train_digit_model(arch:str='cnn', # a key of `ARCHS`: linear, mlp, cnn or resnet18

@@ -63,7 +63,9 @@ class MiniRecorder(MiniCallback):
 
 # %% ../nbs/09_learner.ipynb #94c48217
 @patch
-def plot(self:MiniRecorder, ax=None):
+def plot(self:MiniRecorder,
+         ax=None, # a matplotlib axis; None makes one
+        ):
     "Training and validation loss per epoch, and the first metric on a second axis"
     if ax is None: ax = plt.subplots(figsize=(6, 3.5))[1]
     ep = [r[0] + 1 for r in self.values]
@@ -181,7 +183,9 @@ def fit(self:MiniLearner, n_epochs:float, # number of epochs; a fraction trains 
 
 # %% ../nbs/09_learner.ipynb #0d8c0429
 @patch
-def get_preds(self:MiniLearner, dl=None) -> tuple:
+def get_preds(self:MiniLearner,
+              dl=None, # batches of (inputs, targets); None: the validation set
+             ) -> tuple:
     "Predictions and targets for every batch of `dl` (default: the validation set), in order, on the CPU"
     dl = self.valid_dl if dl is None else dl
     self.model.to(self.device).eval()
@@ -192,7 +196,9 @@ def get_preds(self:MiniLearner, dl=None) -> tuple:
     return torch.cat(preds), torch.cat(targs)
 
 @patch
-def predict(self:MiniLearner, x:torch.Tensor) -> torch.Tensor:
+def predict(self:MiniLearner,
+            x:torch.Tensor, # one item, without a batch axis
+           ) -> torch.Tensor:
     "The model's output for one item `x` (no batch axis)"
     self.model.to(self.device).eval()
     with torch.no_grad(): return self.model(x[None].to(self.device))[0].cpu()
@@ -201,7 +207,10 @@ def predict(self:MiniLearner, x:torch.Tensor) -> torch.Tensor:
 class MiniEarlyStop(MiniCallback):
     "Stop the fit when the validation loss has not improved by `min_delta` for `patience` epochs"
     order = 0
-    def __init__(self, patience:int=1, min_delta:float=0.): self.patience, self.min_delta = patience, min_delta
+    def __init__(self,
+                 patience:int=1, # epochs without improvement before stopping
+                 min_delta:float=0., # the smallest fall of the validation loss that counts
+                ): self.patience, self.min_delta = patience, min_delta
     def before_fit(self): self.best, self.wait = math.inf, 0
     def after_epoch(self):
         loss = self.learn.recorder.values[-1][2]

@@ -21,31 +21,40 @@ def mnist_loss(predictions:Tensor, # raw scores, any real number
     return torch.where(targets == 1, 1 - predictions, predictions).mean()
 
 # %% ../nbs/10_ten_digits.ipynb #a44a86de
-def one_hot_matrix(y:torch.Tensor, n:int=10) -> torch.Tensor:
+def one_hot_matrix(y:torch.Tensor, # integer targets (N,)
+                   n:int=10, # number of classes
+                  ) -> torch.Tensor:
     "Integer targets as one-hot rows: `y[i]` becomes `n` zeros with a 1 in column `y[i]`"
     out = torch.zeros(len(y), n)
     out[torch.arange(len(y)), y] = 1.
     return out
 
 # %% ../nbs/10_ten_digits.ipynb #455f76b6
-def softmax(x:torch.Tensor) -> torch.Tensor:
+def softmax(x:torch.Tensor, # raw scores (..., classes)
+           ) -> torch.Tensor:
     "Scores to probabilities along the last axis: `exp(x)/sum(exp(x))`, computed with the largest score subtracted first"
     e = (x - x.max(-1, keepdim=True).values).exp()
     return e/e.sum(-1, keepdim=True)
 
-def logsumexp(x:torch.Tensor) -> torch.Tensor:
+def logsumexp(x:torch.Tensor, # raw scores (..., classes)
+             ) -> torch.Tensor:
     "`log(sum(exp(x)))` along the last axis without overflow: `m + log(sum(exp(x - m)))`, `m` the largest value"
     m = x.max(-1, keepdim=True).values
     return (m + (x - m).exp().sum(-1, keepdim=True).log()).squeeze(-1)
 
-def log_softmax(x:torch.Tensor) -> torch.Tensor:
+def log_softmax(x:torch.Tensor, # raw scores (..., classes)
+               ) -> torch.Tensor:
     "`log(softmax(x))` along the last axis, computed as `x - logsumexp(x)`"
     return x - logsumexp(x)[..., None]
 
-def nll_loss(log_probs:torch.Tensor, targs:torch.Tensor) -> torch.Tensor:
+def nll_loss(log_probs:torch.Tensor, # log-probabilities (N, classes)
+             targs:torch.Tensor, # integer targets (N,)
+            ) -> torch.Tensor:
     "Negative log likelihood: minus the mean log-probability of each row's target class"
     return -log_probs[torch.arange(len(targs)), targs].mean()
 
-def cross_entropy(preds:torch.Tensor, targs:torch.Tensor) -> torch.Tensor:
+def cross_entropy(preds:torch.Tensor, # raw scores (N, classes)
+                  targs:torch.Tensor, # integer targets (N,)
+                 ) -> torch.Tensor:
     "Cross-entropy of raw scores `preds` (N, classes) against integer targets: `nll_loss(log_softmax(preds), targs)`"
     return nll_loss(log_softmax(preds), targs)

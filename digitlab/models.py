@@ -49,6 +49,7 @@ def predict_digit(learn:Learner, # a trained (or loaded) Learner with digit clas
 
 # %% ../nbs/10_ten_digits.ipynb #1e5295f4
 import matplotlib.pyplot as plt
+from fastcore.basics import patch
 from .learner import MiniLearner
 from .losses import cross_entropy, softmax
 
@@ -65,38 +66,51 @@ class DigitClassifier(nn.Module):
             layers.append(nn.Linear(n_in, n_out))
         self.layers = nn.Sequential(*layers)
 
-    def forward(self, x): return self.layers(x.reshape(len(x), -1))
+    def forward(self,
+                x, # images (N, 28, 28) or (N, 784)
+               ): return self.layers(x.reshape(len(x), -1))
 
-    def fit(self, train_dl, # batches of (images, digits) to train on
-            valid_dl, # batches to measure on after each epoch
-            epochs:int=10, # number of epochs
-            lr:float=0.1, # learning rate
-            opt_func=None, # makes the optimizer; None: the optimizer lesson's `BasicOptim`
-            progress:bool=True, # show progress bars
-            device=None, # where to train: see `pick_device`
-           ):
-        "Train with cross-entropy; append each epoch's training loss and validation loss and accuracy to `history`"
-        from fastai.metrics import accuracy   # here, not at the top: reading a digit with a saved model needs no metrics
-        learn = MiniLearner((train_dl, valid_dl), self, cross_entropy, opt_func, lr=lr, metrics=[accuracy],
-                            progress=progress, device=device)
-        learn.fit(epochs)
-        self.lr = lr
-        self.history += [dict(epoch=len(self.history) + i + 1, train_loss=r[1], valid_loss=r[2], valid_acc=r[3])
-                         for i, r in enumerate(learn.recorder.values)]
-        return self
-
-    def predict(self, x:torch.Tensor) -> torch.Tensor:
+    def predict(self,
+                x:torch.Tensor, # images (N, 28, 28) or (N, 784), or one image
+               ) -> torch.Tensor:
         "Class probabilities for a batch of images, or for one image (28x28 or 784 pixels)"
         one = x.dim() == 1 or (x.dim() == 2 and x.shape == (28, 28))
         self.eval()
         with torch.no_grad(): p = softmax(self(x[None] if one else x))
         return p[0] if one else p
 
-    def plot_history(self, ax=None):
+    def plot_history(self,
+                     ax=None, # a matplotlib axis; None makes one
+                    ):
         "Validation accuracy and training loss per epoch, on twin axes, titled with the learning rate"
         return plot_history(self.history, f"{'-'.join(map(str, self.sizes))} net, lr={self.lr}", ax=ax)
 
-def plot_history(history:list, title:str='', ax=None):
+# %% ../nbs/10_ten_digits.ipynb #13908984
+@patch
+def fit(self:DigitClassifier,
+        train_dl, # batches of (images, digits) to train on
+        valid_dl, # batches to measure on after each epoch
+        epochs:int=10, # number of epochs
+        lr:float=0.1, # learning rate
+        opt_func=None, # makes the optimizer; None: the optimizer lesson's `BasicOptim`
+        progress:bool=True, # show progress bars
+        device=None, # where to train: see `pick_device`
+       ):
+    "Train with cross-entropy; append each epoch's training loss and validation loss and accuracy to `history`"
+    from fastai.metrics import accuracy   # here, not at the top: reading a digit with a saved model needs no metrics
+    learn = MiniLearner((train_dl, valid_dl), self, cross_entropy, opt_func, lr=lr, metrics=[accuracy],
+                        progress=progress, device=device)
+    learn.fit(epochs)
+    self.lr = lr
+    self.history += [dict(epoch=len(self.history) + i + 1, train_loss=r[1], valid_loss=r[2], valid_acc=r[3])
+                     for i, r in enumerate(learn.recorder.values)]
+    return self
+
+# %% ../nbs/10_ten_digits.ipynb #8c493f78
+def plot_history(history:list, # per-epoch dicts with `epoch`, `valid_acc` and `train_loss`
+                 title:str='', # the plot's title
+                 ax=None, # a matplotlib axis; None makes one
+                ):
     "Validation accuracy (left axis) and training loss (right axis) of a list of per-epoch dicts"
     if ax is None: _, ax = plt.subplots(figsize=(6, 3.5))
     ep = [h['epoch'] for h in history]

@@ -15,7 +15,10 @@ __all__ = ['BasicOptim', 'train_model', 'set_lr', 'MiniLRFinder', 'MiniOneCycle'
 # %% ../nbs/04_optimizer.ipynb #ce2eabc1
 class BasicOptim:
     "Plain SGD: `step` moves each parameter against its gradient by `lr`, `zero_grad` clears the gradients"
-    def __init__(self, params, lr:float): self.params, self.lr = list(params), lr
+    def __init__(self,
+                 params, # the tensors to train (`model.parameters()`)
+                 lr:float, # learning rate
+                ): self.params, self.lr = list(params), lr
     def step(self, *args, **kwargs):
         for p in self.params: p.data.add_(p.grad.data, alpha=-self.lr)  # p -= grad*lr, in one rounding step
     def zero_grad(self, *args, **kwargs):
@@ -25,7 +28,8 @@ class BasicOptim:
 # %% ../nbs/04_optimizer.ipynb #50b13339
 def train_model(model, # an `nn.Module` (or any function) from a batch to raw scores
                 epochs:int, # number of epochs
-                dl, valid_dl, # training and validation batches
+                dl, # training batches of (inputs, targets)
+                valid_dl, # validation batches
                 opt, # anything with `step()` and `zero_grad()`
                 loss_func=mnist_loss, # loss between predictions and targets
                 prn:bool=True, # print the validation accuracy after each epoch
@@ -48,7 +52,9 @@ from fastcore.basics import patch
 from .learner import CancelEpoch, CancelFit, MiniCallback, MiniLearner
 
 # %% ../nbs/09_learner.ipynb #41bcc654
-def set_lr(opt, lr:float):
+def set_lr(opt, # the optimizer
+           lr:float, # the new learning rate
+          ):
     "Set the learning rate of `opt`: a fastai `Optimizer`, a PyTorch optimizer, or anything with an `lr` attribute"
     if hasattr(opt, 'set_hyper'): opt.set_hyper('lr', lr)
     elif hasattr(opt, 'param_groups'):
@@ -59,7 +65,11 @@ def set_lr(opt, lr:float):
 class MiniLRFinder(MiniCallback):
     "Grow the learning rate exponentially each training batch, record the loss, stop when it explodes"
     order = 20
-    def __init__(self, start_lr:float=1e-7, end_lr:float=10., num_it:int=100):
+    def __init__(self,
+                 start_lr:float=1e-7, # the first learning rate tried
+                 end_lr:float=10., # the last
+                 num_it:int=100, # the number of batches (and rates) tried at most
+                ):
         self.start_lr, self.end_lr, self.num_it = start_lr, end_lr, num_it
     def before_fit(self): self.lrs, self.losses, self.best, self.i = [], [], math.inf, 0
     def before_batch(self):
@@ -79,7 +89,9 @@ class MiniLRFinder(MiniCallback):
         "A tenth of the learning rate at which the smoothed loss was lowest"
         return self.lrs[min(range(len(self.losses)), key=self.losses.__getitem__)]/10
     def __repr__(self): return f"MiniLRFinder({len(getattr(self, 'lrs', []))} rates tried from {self.start_lr:g} to {self.end_lr:g})"
-    def plot(self, ax=None):
+    def plot(self,
+             ax=None, # a matplotlib axis; None makes one
+            ):
         "The smoothed loss against the learning rate, with the suggestion marked"
         if ax is None: ax = plt.subplots(figsize=(5, 3.2))[1]
         ax.plot(self.lrs, self.losses)
@@ -88,8 +100,14 @@ class MiniLRFinder(MiniCallback):
         ax.legend()
         return ax
 
+# %% ../nbs/09_learner.ipynb #27c2a5e7
 @patch
-def lr_find(self:MiniLearner, start_lr:float=1e-7, end_lr:float=10., num_it:int=100, plot:bool=True):
+def lr_find(self:MiniLearner,
+            start_lr:float=1e-7, # the first learning rate tried
+            end_lr:float=10., # the last
+            num_it:int=100, # the number of batches tried at most
+            plot:bool=True, # draw the loss against the rate
+           ):
     "Train with the learning rate growing exponentially from `start_lr` to `end_lr`, then put the weights back; returns the finder"
     finder = MiniLRFinder(start_lr, end_lr, num_it)
     state = copy.deepcopy(self.model.state_dict())
@@ -107,9 +125,16 @@ def _cos(start, end, pct): return end + (start - end)/2*(1 + math.cos(math.pi*pc
 class MiniOneCycle(MiniCallback):
     "One-cycle learning rate: cosine warm-up from `lr_max/div` to `lr_max` over `pct_start`, then down to `lr_max/div_final`"
     order = 5
-    def __init__(self, lr_max:float, pct_start:float=0.25, div:float=25., div_final:float=1e5):
+    def __init__(self,
+                 lr_max:float, # the peak learning rate
+                 pct_start:float=0.25, # the share of training spent warming up
+                 div:float=25., # start at `lr_max/div`
+                 div_final:float=1e5, # end at `lr_max/div_final`
+                ):
         self.lr_max, self.pct_start, self.div, self.div_final = lr_max, pct_start, div, div_final
-    def lr_at(self, pct:float) -> float:
+    def lr_at(self,
+              pct:float, # how far through training, 0 to 1
+             ) -> float:
         "The learning rate at fraction `pct` of training"
         if pct < self.pct_start: return _cos(self.lr_max/self.div, self.lr_max, pct/self.pct_start)
         return _cos(self.lr_max, self.lr_max/self.div_final, (pct - self.pct_start)/(1 - self.pct_start))
@@ -121,7 +146,11 @@ class MiniOneCycle(MiniCallback):
     def __repr__(self): return f'MiniOneCycle(lr_max={self.lr_max:g}, pct_start={self.pct_start}, div={self.div:g}, div_final={self.div_final:g})'
 
 @patch
-def fit_one_cycle(self:MiniLearner, n_epochs:float, lr:float|None=None, cbs=()):
+def fit_one_cycle(self:MiniLearner,
+                  n_epochs:float, # number of epochs; may be fractional
+                  lr:float|None=None, # the peak learning rate (default: the learner's `lr`)
+                  cbs=(), # callbacks for this fit only
+                 ):
     "`fit` with a one-cycle learning-rate schedule peaking at `lr`"
     lr = lr if lr is not None else self.lr
     return self.fit(n_epochs, lr, cbs=[MiniOneCycle(lr), *cbs])

@@ -30,12 +30,19 @@ def is_3(x:Tensor, # images (28, 28) or (N, 28, 28), floats between 0 and 1
 import torch
 
 # %% ../nbs/10_ten_digits.ipynb #f287ec65
-def mean_digits(x:torch.Tensor, y:torch.Tensor, n:int=10) -> torch.Tensor:
+def mean_digits(x:torch.Tensor, # images (N, 28, 28)
+                y:torch.Tensor, # their digits (N,)
+                n:int=10, # number of classes
+               ) -> torch.Tensor:
     "The mean image of each digit 0..n-1, shape (n, 28, 28)"
     return torch.stack([x[y == d].mean(0) for d in range(n)])
 
 # %% ../nbs/10_ten_digits.ipynb #1d6cdd9f
-def nearest_mean(x:torch.Tensor, means:torch.Tensor, p:int=2, bs:int=1000) -> torch.Tensor:
+def nearest_mean(x:torch.Tensor, # images (N, 28, 28)
+                 means:torch.Tensor, # one mean image per digit (n, 28, 28), from `mean_digits`
+                 p:int=2, # 1: mean absolute distance; 2: root mean squared distance
+                 bs:int=1000, # images compared at once (memory grows with it)
+                ) -> torch.Tensor:
     "The digit whose mean image is closest to each image of `x`: mean absolute (`p=1`) or root mean squared (`p=2`) distance"
     out = []
     for i in range(0, len(x), bs):   # in chunks: all 10,000 x 10 differences at once would take 300 MB
@@ -43,6 +50,9 @@ def nearest_mean(x:torch.Tensor, means:torch.Tensor, p:int=2, bs:int=1000) -> to
         out.append((d.mean((-1, -2)) if p == 1 else d.pow(2).mean((-1, -2)).sqrt()).argmin(1))
     return torch.cat(out)
 
-def per_digit_accuracy(preds:torch.Tensor, targs:torch.Tensor, n:int=10) -> torch.Tensor:
+def per_digit_accuracy(preds:torch.Tensor, # predicted digits (N,)
+                       targs:torch.Tensor, # true digits (N,)
+                       n:int=10, # number of classes
+                      ) -> torch.Tensor:
     "The share of each digit's images predicted correctly, shape (n,)"
     return torch.stack([(preds[targs == d] == d).float().mean() for d in range(n)])

@@ -147,7 +147,8 @@ def reproduce(quick:bool=False, # fewer epochs for the long experiments, with th
     return pd.DataFrame(rows)
 
 # %% ../nbs/10b_results.ipynb #ad64052c
-def results_markdown(df:pd.DataFrame) -> str:
+def results_markdown(df:pd.DataFrame, # the table from `reproduce`
+                    ) -> str:
     "The results table as Markdown: one line per model, accuracy to 4 places, failures marked"
     lines = ['| model | data | lesson | reference | ours | floor | seconds |', '| --- | --- | --- | ---: | ---: | ---: | ---: |']
     for r in df.itertuples():
@@ -155,7 +156,10 @@ def results_markdown(df:pd.DataFrame) -> str:
         lines.append(f'| {r.model} | {r.data} | {r.lesson} | {r.reference:.4f} ({r.source}) | {ours} | {r.floor} | {r.seconds:.1f} |')
     return '\n'.join(lines) + '\n'
 
-def plot_results(df:pd.DataFrame, title:str='digitlab: every model of the course', ax=None):
+def plot_results(df:pd.DataFrame, # the table from `reproduce`
+                 title:str='digitlab: every model of the course', # the plot's title
+                 ax=None, # a matplotlib axis; None makes one
+                ):
     "Test error per model on a log axis: bars ours, diamonds the reference, ticks the most each row may have"
     if ax is None: _, ax = plt.subplots(figsize=(8, 0.45*len(df) + 1.2))
     y = np.arange(len(df))[::-1]
@@ -170,6 +174,7 @@ def plot_results(df:pd.DataFrame, title:str='digitlab: every model of the course
     ax.legend(fontsize=8, loc='upper left', bbox_to_anchor=(1.01, 1))
     return ax
 
+# %% ../nbs/10b_results.ipynb #a8cb0148
 def write_results(df:pd.DataFrame, # from `reproduce`
                   out:Path|str, # the folder; made if missing
                   quick:bool=False, # the table came from a quick run

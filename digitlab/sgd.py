@@ -29,7 +29,12 @@ def lr_steps(f, # a function of one number
         xs.append(x.detach().item())
     return xs
 
-def show_lr_steps(f, x0:float, lrs=(0.05, 0.45, 1.05), n:int=8, xlim=(-4, 4)):
+def show_lr_steps(f, # a function of one number
+                  x0:float, # the starting point
+                  lrs=(0.05, 0.45, 1.05), # learning rates, one panel each
+                  n:int=8, # steps per panel
+                  xlim=(-4, 4), # the x axis' range
+                 ):
     "One panel per learning rate in `lrs`: the steps of gradient descent on `f` from `x0`"
     fig, axs = plt.subplots(1, len(lrs), figsize=(4*len(lrs), 3.2))
     grid = torch.linspace(*xlim, 100)
@@ -50,7 +55,12 @@ def quadratic(t:Tensor, # the inputs (here: time)
     return a*(t**2) + (b*t) + c
 
 # %% ../nbs/02_sgd.ipynb #9c37498d
-def show_preds(t:Tensor, targets:Tensor, preds:Tensor, ax=None, title:str|None=None):
+def show_preds(t:Tensor, # the inputs (time)
+               targets:Tensor, # the measured values
+               preds:Tensor, # the model's values
+               ax=None, # a matplotlib axis; None makes one
+               title:str|None=None, # the plot's title
+              ):
     "Measurements `targets` (blue) and predictions `preds` (red) against `t`"
     if ax is None: ax = plt.subplots(figsize=(4, 3))[1]
     ax.scatter(t, targets, label='measured')
@@ -104,7 +114,10 @@ def linear1(xb:Tensor, # a batch of flattened images, (N, 784)
     return xb@weights + bias
 
 # %% ../nbs/03_mnist_loss.ipynb #5c5456b4
-def calc_grad(xb:Tensor, yb:Tensor, model) -> Tensor:
+def calc_grad(xb:Tensor, # a batch of inputs
+              yb:Tensor, # their targets
+              model, # a function from a batch to raw scores
+             ) -> Tensor:
     "Predict the batch `xb` with `model`, compute `mnist_loss` against `yb` and backpropagate; returns the loss"
     loss = mnist_loss(model(xb), yb)
     loss.backward()
@@ -122,13 +135,17 @@ def train_epoch(model, # a function from a batch of images to raw scores
             p.data -= p.grad*lr
             p.grad.zero_()
 
-def batch_accuracy(xb:Tensor, yb:Tensor) -> Tensor:
+def batch_accuracy(xb:Tensor, # raw scores for a batch (the book names predictions `xb` here)
+                   yb:Tensor, # targets: 1 for a 3, 0 for a 7
+                  ) -> Tensor:
     "Share of the raw scores `xb` whose sigmoid is on the right side of 0.5 for the 0/1 targets `yb`"
     preds = xb.sigmoid()
     correct = (preds > 0.5) == yb
     return correct.float().mean()
 
-def validate_epoch(model, valid_dl) -> float:
+def validate_epoch(model, # a function from a batch to raw scores
+                   valid_dl, # validation batches of (inputs, targets)
+                  ) -> float:
     "Mean `batch_accuracy` of `model` over the batches of `valid_dl`, rounded to 4 places"
     accs = [batch_accuracy(model(xb), yb) for xb, yb in valid_dl]
     return round(torch.stack(accs).mean().item(), 4)

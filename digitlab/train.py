@@ -44,7 +44,11 @@ def random_affine(xb:torch.Tensor, # a normalised batch (N, 1, H, W)
 class RandomAffine(MiniCallback):
     "Replace each training batch by `random_affine` copies, drawn from the training loader's generator"
     order = -5
-    def __init__(self, degrees:float=10., scale:float=0.1, shift:float=0.1): self.kw = dict(degrees=degrees, scale=scale, shift=shift)
+    def __init__(self,
+                 degrees:float=10., # largest rotation, either way
+                 scale:float=0.1, # largest change of size, as a fraction
+                 shift:float=0.1, # largest move, as a fraction of the image's side
+                ): self.kw = dict(degrees=degrees, scale=scale, shift=shift)
     def before_batch(self):
         if self.learn.training: self.learn.xb = random_affine(self.learn.xb, **self.kw, generator=self.learn.train_dl.gen)
     def __repr__(self): return f"RandomAffine({', '.join(f'{k}={v}' for k, v in self.kw.items())})"
@@ -89,7 +93,10 @@ def train_cnn(model:nn.Module, # the net to train, for example `fast_cnn()`
                 epochs=epochs, seed=seed)
 
 # %% ../nbs/10_ten_digits.ipynb #a1ff21cf
-def shift_images(x:torch.Tensor, dx:int, dy:int) -> torch.Tensor:
+def shift_images(x:torch.Tensor, # normalised images (N, 1, H, W)
+                 dx:int, # pixels to the right: -1, 0 or 1
+                 dy:int, # pixels down: -1, 0 or 1
+                ) -> torch.Tensor:
     "Normalised images (N, 1, H, W) moved `dx` pixels right and `dy` down (each -1, 0 or 1), blank pixels filling in"
     if max(abs(dx), abs(dy)) > 1: raise ValueError(f"shift_images moves by at most one pixel, not ({dx}, {dy})")
     if dx == dy == 0: return x
@@ -99,7 +106,11 @@ def shift_images(x:torch.Tensor, dx:int, dy:int) -> torch.Tensor:
 
 TTA_SHIFTS = ((0, 0), (1, 0), (-1, 0), (0, 1), (0, -1))   # the image itself and its four one-pixel moves
 
-def cnn_probs(model:nn.Module, x:torch.Tensor, bs:int=1000, tta:bool=False) -> torch.Tensor:
+def cnn_probs(model:nn.Module, # a CNN from normalised images to raw scores
+              x:torch.Tensor, # normalised images (N, 1, 28, 28)
+              bs:int=1000, # images per forward pass
+              tta:bool=False, # average over `TTA_SHIFTS`
+             ) -> torch.Tensor:
     "Class probabilities of a CNN for normalised images (N, 1, 28, 28); with `tta`, averaged over `TTA_SHIFTS`"
     model.eval()
     shifts = TTA_SHIFTS if tta else ((0, 0),)
@@ -107,11 +118,18 @@ def cnn_probs(model:nn.Module, x:torch.Tensor, bs:int=1000, tta:bool=False) -> t
         return torch.cat([torch.stack([F.softmax(model(shift_images(x[i:i+bs], dx, dy)), -1) for dx, dy in shifts]).mean(0)
                           for i in range(0, len(x), bs)])
 
-def confusion(preds:torch.Tensor, targs:torch.Tensor, n:int=10) -> torch.Tensor:
+# %% ../nbs/10_ten_digits.ipynb #c92e0657
+def confusion(preds:torch.Tensor, # predicted digits (N,)
+              targs:torch.Tensor, # true digits (N,)
+              n:int=10, # number of classes
+             ) -> torch.Tensor:
     "Counts of (true digit, predicted digit) pairs: row = truth, column = prediction"
     return torch.bincount(targs*n + preds, minlength=n*n).view(n, n)
 
-def plot_confusion(cm:torch.Tensor, title:str='Confusion matrix', ax=None):
+def plot_confusion(cm:torch.Tensor, # counts from `confusion`
+                   title:str='Confusion matrix', # the plot's title
+                   ax=None, # a matplotlib axis; None makes one
+                  ):
     "Draw a confusion matrix with its counts; the diagonal (correct) in the darkest colour"
     if ax is None: _, ax = plt.subplots(figsize=(5.5, 5.5))
     ax.imshow(cm.float().log1p(), cmap='Blues')
@@ -121,13 +139,17 @@ def plot_confusion(cm:torch.Tensor, title:str='Confusion matrix', ax=None):
     ax.set(xticks=range(cm.shape[1]), yticks=range(cm.shape[0]), xlabel='predicted', ylabel='actual', title=title)
     return ax
 
-def top_losses(probs:torch.Tensor, targs:torch.Tensor, k:int=9) -> tuple:
+def top_losses(probs:torch.Tensor, # class probabilities (N, classes)
+               targs:torch.Tensor, # true digits (N,)
+               k:int=9, # how many to return
+              ) -> tuple:
     "The `k` largest cross-entropy losses and their indices: the images the model got most confidently wrong"
     losses = -probs[torch.arange(len(targs)), targs].clamp_min(1e-12).log()
     return losses.topk(k)
 
 # %% ../nbs/10_ten_digits.ipynb #b87fe1b0
-def describe_prediction(probs:torch.Tensor) -> str:
+def describe_prediction(probs:torch.Tensor, # ten class probabilities
+                       ) -> str:
     "One sentence for ten class probabilities: the likeliest digit, how sure, and the runner-up"
     top = probs.topk(2)
     d, p = top.indices[0].item(), top.values[0].item()

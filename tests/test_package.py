@@ -36,7 +36,7 @@ def test_version_and_settings():
 def test_wheel_carries_mnist(tmp_path):
     "A built wheel, not only the editable install, ships the four MNIST files, byte for byte"
     import hashlib, subprocess, sys, zipfile
-    from digitlab.data import MNIST_SHA256
+    from digitlab.idx import MNIST_SHA256
     subprocess.run([sys.executable, '-m', 'pip', 'wheel', '--no-deps', '--no-build-isolation', '-q', '-w', str(tmp_path), str(root)],
                    check=True, capture_output=True)
     whl, = tmp_path.glob('digitlab-*.whl')
