@@ -11,7 +11,7 @@ import numpy as np, torch
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 # %% auto #0
-__all__ = ['DigitImageError', 'grey_pixels', 'load_digit_image', 'mnistify']
+__all__ = ['DigitImageError', 'grey_pixels', 'load_digit_image', 'ink_on_black', 'keep_strokes', 'fit_into_box', 'centre_by_mass', 'mnistify']
 
 # %% ../nbs/07_resnet.ipynb #9188a8bc
 class DigitImageError(ValueError):
@@ -63,6 +63,52 @@ def load_digit_image(item, # anything `grey_pixels` reads: a path, PIL image, ar
 # %% ../nbs/10a_your_digits.ipynb #b9fcedb3
 from scipy import ndimage
 
+# %% ../nbs/10a_your_digits.ipynb #0a7e7b53
+def ink_on_black(a:np.ndarray, # grey levels (H, W), 0 black to 1 white, from `grey_pixels`
+                 src:str='the image', # its name, for the error message
+                ) -> np.ndarray: # (H, W): 0 paper, 1 the strongest ink
+    "Steps 1 and 2: light ink on dark paper (inverted if the border is light), the paper at 0, the strongest ink at 1"
+    paper = float(np.median(np.concatenate([a[0], a[-1], a[:, 0], a[:, -1]])))
+    if paper > 0.5: a, paper = 1 - a, 1 - paper
+    a = np.clip(a - paper, 0, None)
+    peak = float(a.max())
+    if peak < 0.15: raise DigitImageError(f"{src}: no digit found (almost no contrast between ink and paper)")
+    return a/peak
+
+# %% ../nbs/10a_your_digits.ipynb #9a150bc3
+def keep_strokes(a:np.ndarray, # ink levels from `ink_on_black`
+                ) -> np.ndarray: # the same, with dust and far-off marks set to 0
+    "Step 3: keep the connected strokes of at least 5% of the largest one's area, and what lies near them"
+    strokes, n = ndimage.label(a > 0.35)
+    area = ndimage.sum_labels(np.ones_like(a), strokes, range(1, n + 1))
+    keep = np.isin(strokes, 1 + np.flatnonzero(area >= 0.05*area.max()))
+    near = ndimage.binary_dilation(keep, iterations=max(2, round(0.03*max(a.shape))))
+    return np.where(near, a, 0)
+
+# %% ../nbs/10a_your_digits.ipynb #1c6de39f
+def fit_into_box(a:np.ndarray, # ink levels, paper at 0
+                 box:int=20, # the longer side after fitting, in pixels
+                ) -> np.ndarray: # the ink's bounding box, resized
+    "Step 4: crop to the ink, then resize with Lanczos filtering so that the longer side is `box`, aspect ratio kept"
+    ys, xs = np.nonzero(a > 0.1)
+    a = a[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+    h, w = a.shape
+    nw, nh = max(1, round(w*box/max(h, w))), max(1, round(h*box/max(h, w)))
+    small = np.asarray(Image.fromarray(a.astype(np.float32)).resize((nw, nh), Image.Resampling.LANCZOS))
+    return np.clip(small, 0, 1)   # Lanczos overshoots a little
+
+# %% ../nbs/10a_your_digits.ipynb #2e83fa7e
+def centre_by_mass(small:np.ndarray, # the fitted digit, from `fit_into_box`
+                   size:int=28, # the side of the output image
+                  ) -> np.ndarray: # (size, size)
+    "Step 5: place `small` in a black `size` x `size` image with its centre of mass at the centre"
+    nh, nw = small.shape
+    cy, cx = ndimage.center_of_mass(small)
+    top, left = int(np.clip(round(size/2 - cy), 0, size - nh)), int(np.clip(round(size/2 - cx), 0, size - nw))
+    out = np.zeros((size, size), np.float32)
+    out[top:top + nh, left:left + nw] = small
+    return out
+
 # %% ../nbs/10a_your_digits.ipynb #0d80e06d
 def mnistify(item, # a path, PIL image, array or tensor, any size or colour
              box:int=20, # the digit's longer side, in pixels, after fitting
@@ -75,25 +121,4 @@ def mnistify(item, # a path, PIL image, array or tensor, any size or colour
     if max(a.shape) > 512:   # a phone photo: finding a 20-pixel digit needs no 4,000 pixels across
         h, w = (max(2, round(n*512/max(a.shape))) for n in a.shape)
         a = np.asarray(Image.fromarray(a).resize((w, h), Image.Resampling.BOX))
-    paper = float(np.median(np.concatenate([a[0], a[-1], a[:, 0], a[:, -1]])))
-    if paper > 0.5: a, paper = 1 - a, 1 - paper                    # 1. dark ink on light paper: invert
-    a = np.clip(a - paper, 0, None)                                  # 2. paper to 0 ...
-    peak = float(a.max())
-    if peak < 0.15: raise DigitImageError(f"{src}: no digit found (almost no contrast between ink and paper)")
-    a = a/peak                                                       #    ... the strongest ink to 1
-    strokes, n = ndimage.label(a > 0.35)                             # 3. connected strokes
-    area = ndimage.sum_labels(np.ones_like(a), strokes, range(1, n + 1))
-    keep = np.isin(strokes, 1 + np.flatnonzero(area >= 0.05*area.max()))
-    near = ndimage.binary_dilation(keep, iterations=max(2, round(0.03*max(a.shape))))
-    a = np.where(near, a, 0)
-    ys, xs = np.nonzero(a > 0.1)
-    a = a[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
-    h, w = a.shape                                                   # 4. fit the longer side into `box`
-    nw, nh = max(1, round(w*box/max(h, w))), max(1, round(h*box/max(h, w)))
-    small = np.asarray(Image.fromarray(a.astype(np.float32)).resize((nw, nh), Image.Resampling.LANCZOS))
-    small = np.clip(small, 0, 1)                                     #    (Lanczos overshoots a little)
-    cy, cx = ndimage.center_of_mass(small)                           # 5. centre of mass to (size/2, size/2)
-    top, left = int(np.clip(round(size/2 - cy), 0, size - nh)), int(np.clip(round(size/2 - cx), 0, size - nw))
-    out = np.zeros((size, size), np.float32)
-    out[top:top + nh, left:left + nw] = small
-    return torch.from_numpy(out)
+    return torch.from_numpy(centre_by_mass(fit_into_box(keep_strokes(ink_on_black(a, src)), box), size))

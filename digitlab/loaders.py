@@ -8,10 +8,11 @@ Docs: https://digitlab.github.io/digitlab/fastai_learner.html.md"""
 from __future__ import annotations
 from fastai.data.core import DataLoaders
 from fastai.data.load import DataLoader
-from .sgd import sample_xy
+from .sgd import batch_accuracy, sample_xy
+from .losses import mnist_loss
 
 # %% auto #0
-__all__ = ['sample_dls', 'TensorLoader', 'pick_device', 'MNIST_STATS', 'cnn_tensors', 'DATA_SETS', 'digit_tensors']
+__all__ = ['sample_dls', 'fit_sample_learner', 'TensorLoader', 'pick_device', 'MNIST_STATS', 'cnn_tensors', 'DATA_SETS', 'digit_tensors']
 
 # %% ../nbs/05_fastai_learner.ipynb #b605c8d1
 def sample_dls(bs:int=256, # batch size
@@ -23,6 +24,21 @@ def sample_dls(bs:int=256, # batch size
     train_x, train_y, valid_x, valid_y = sample_xy(flat)
     return DataLoaders(DataLoader(list(zip(train_x, train_y)), bs=bs, shuffle=shuffle),
                        DataLoader(list(zip(valid_x, valid_y)), bs=bs), device=device)
+
+# %% ../nbs/05_fastai_learner.ipynb #7a7c3f77
+def fit_sample_learner(model=None, # the model to train; None: a fresh `nn.Linear(784, 1)`, as in this lesson
+                       epochs:int=10, # this lesson's (the book's)
+                       lr:float=1., # this lesson's (the book's)
+                      ) -> float: # validation `batch_accuracy` after the last epoch
+    "Train `model` with fastai's `Learner` as the chapter does, on `sample_dls()`, without progress bars"
+    from torch import nn
+    from fastai.learner import Learner
+    from fastai.optimizer import SGD
+    import fastai.callback.progress   # gives `Learner.no_bar`
+    learn = Learner(sample_dls(), model if model is not None else nn.Linear(28*28, 1), opt_func=SGD,
+                    loss_func=mnist_loss, metrics=batch_accuracy)
+    with learn.no_bar(), learn.no_logging(): learn.fit(epochs, lr)
+    return float(learn.recorder.values[-1][2])
 
 # %% ../nbs/09_learner.ipynb #1a5e6dcd
 import math, os

@@ -7,9 +7,10 @@ Docs: https://digitlab.github.io/digitlab/neural_net.html.md"""
 # %% ../nbs/06_neural_net.ipynb #04d282df
 from __future__ import annotations
 from torch import nn
+from .loaders import fit_sample_learner
 
 # %% auto #0
-__all__ = ['simple_net', 'load_digit_model', 'predict_digit', 'DigitClassifier', 'plot_history', 'fast_cnn', 'best_cnn']
+__all__ = ['simple_net', 'train_simple_net', 'load_digit_model', 'predict_digit', 'DigitClassifier', 'plot_history', 'fast_cnn', 'best_cnn']
 
 # %% ../nbs/06_neural_net.ipynb #19c82e3b
 def simple_net(n_in:int=28*28, # inputs: pixels per image
@@ -18,6 +19,13 @@ def simple_net(n_in:int=28*28, # inputs: pixels per image
               ) -> nn.Sequential:
     "The chapter's two-layer net: `Linear(n_in, n_hidden)`, ReLU, `Linear(n_hidden, n_out)`"
     return nn.Sequential(nn.Linear(n_in, n_hidden), nn.ReLU(), nn.Linear(n_hidden, n_out))
+
+# %% ../nbs/06_neural_net.ipynb #d187ea55
+def train_simple_net(epochs:int=40, # the book's
+                     lr:float=0.1, # the book's
+                    ) -> float: # validation `batch_accuracy` after the last epoch
+    "This lesson's run from scratch: `simple_net` with the chapter's `Learner` on MNIST_SAMPLE"
+    return fit_sample_learner(simple_net(), epochs, lr)
 
 # %% ../nbs/07_resnet.ipynb #3b278a76
 import warnings

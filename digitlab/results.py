@@ -12,22 +12,16 @@ from pathlib import Path
 from fastcore.xtras import atomic_save
 from typing import Callable
 import matplotlib.pyplot as plt, numpy as np, pandas as pd, torch
-from torch import nn
-from fastai.data.load import DataLoader
-from fastai.learner import Learner
-import fastai.callback.progress   # gives `Learner.no_bar`, which a plain `fastai.learner` import lacks
-from fastai.optimizer import SGD
 from fastai.torch_core import set_seed
 from fastprogress.fastprogress import master_bar
 import digitlab
 from .data import load_mnist
 from .pixels import is_3, mean_digits, nearest_mean
-from .sgd import sample_xy, init_params, linear1, train_epoch, batch_accuracy, validate_epoch
-from .losses import mnist_loss
-from .optim import BasicOptim, train_model
-from .loaders import TensorLoader, sample_dls
-from .models import DigitClassifier, best_cnn, fast_cnn, simple_net
-from .train import BEST_RECIPE, FAST_RECIPE, train_cnn
+from .sgd import train_linear_by_hand
+from .optim import train_linear_basic_optim
+from .loaders import TensorLoader, fit_sample_learner
+from .models import best_cnn, fast_cnn, train_simple_net
+from .train import BEST_RECIPE, FAST_RECIPE, train_cnn, train_mlp
 from .inference import train_digit_model
 
 # %% auto #0
@@ -54,39 +48,16 @@ def _pixel_similarity(quick, seed):
     mean3, mean7 = x3.mean(0), x7.mean(0)
     return ((is_3(v3, mean3, mean7).float().mean() + (~is_3(v7, mean3, mean7)).float().mean())/2).item()
 
-def _sample_loaders():
-    train_x, train_y, valid_x, valid_y = sample_xy()
-    return DataLoader(list(zip(train_x, train_y)), batch_size=256), DataLoader(list(zip(valid_x, valid_y)), batch_size=256)
-
-def _sgd_by_hand(quick, seed):
-    dl, valid_dl = _sample_loaders()
-    weights, bias = init_params((28*28, 1)), init_params(1)
-    model = lambda xb: linear1(xb, weights, bias)
-    for _ in range(21): train_epoch(model, 1., (weights, bias), dl)   # lesson 03: one epoch, then twenty
-    return validate_epoch(model, valid_dl)
-
-def _basic_optim(quick, seed):
-    dl, valid_dl = _sample_loaders()
-    model = nn.Linear(28*28, 1)
-    return train_model(model, 20, dl, valid_dl, BasicOptim(model.parameters(), 1.), prn=False)[-1]
-
-def _fastai_learner(make_model, epochs, lr):
-    def run(quick, seed):
-        learn = Learner(sample_dls(), make_model(), opt_func=SGD, loss_func=mnist_loss, metrics=batch_accuracy)
-        with learn.no_bar(), learn.no_logging(): learn.fit(epochs, lr)
-        return float(learn.recorder.values[-1][2])
-    return run
-
 # %% ../nbs/10b_results.ipynb #9627c7f4
 def _nearest_mean(quick, seed):
     (x, y), (xt, yt) = load_mnist('train'), load_mnist('test')
     return (nearest_mean(xt, mean_digits(x, y)) == yt).float().mean().item()
 
-def _classifier(sizes, epochs, lr, quick_epochs=3):
+def _classifier(name, quick_epochs=3):
     def run(quick, seed):
         (x, y), (xt, yt) = load_mnist('train'), load_mnist('test')
         dls = TensorLoader(x.view(-1, 784), y, bs=128, shuffle=True, seed=seed), TensorLoader(xt.view(-1, 784), yt, bs=1000)
-        net = DigitClassifier(sizes).fit(*dls, epochs=quick_epochs if quick else epochs, lr=lr, progress=False)
+        net = train_mlp(name, dls, progress=False, **({'epochs': quick_epochs} if quick else {}))
         return float(net.history[-1]['valid_acc'])
     return run
 
@@ -103,21 +74,21 @@ def _trained(arch, data, epochs, quick_epochs):
 # %% ../nbs/10b_results.ipynb #e6d827a5
 EXPERIMENTS = [
     Experiment('pixel similarity (mean 3 vs mean 7)', 'MNIST_SAMPLE', '01', 0.9511, 'book', 0.95, 0.95, _pixel_similarity),
-    Experiment('linear, SGD by hand (21 epochs)', 'MNIST_SAMPLE', '03', 0.9696, 'book', 0.96, 0.96, _sgd_by_hand),
-    Experiment('nn.Linear + BasicOptim (20 epochs)', 'MNIST_SAMPLE', '04', 0.978, 'book', 0.96, 0.96, _basic_optim),
+    Experiment('linear, SGD by hand (21 epochs)', 'MNIST_SAMPLE', '03', 0.9696, 'book', 0.96, 0.96, lambda quick, seed: train_linear_by_hand()),
+    Experiment('nn.Linear + BasicOptim (20 epochs)', 'MNIST_SAMPLE', '04', 0.978, 'book', 0.96, 0.96, lambda quick, seed: train_linear_basic_optim()),
     Experiment("linear, fastai's Learner (10 epochs)", 'MNIST_SAMPLE', '05', 0.9676, 'book', 0.96, 0.96,
-               _fastai_learner(lambda: nn.Linear(28*28, 1), 10, 1.)),
+               lambda quick, seed: fit_sample_learner()),
     Experiment('simple_net (40 epochs)', 'MNIST_SAMPLE', '06', 0.9828, 'book', 0.975, 0.975,
-               _fastai_learner(simple_net, 40, 0.1)),
+               lambda quick, seed: train_simple_net()),
     Experiment('resnet18 from scratch (1 epoch)', 'MNIST_SAMPLE', '07', 0.9971, 'book', 0.99, 0.99,
                _trained('resnet18', 'sample', 1, 1)),
     Experiment('nearest mean digit (L2)', 'MNIST', '10', 0.82, 'target', 0.815, 0.815, _nearest_mean),
     Experiment('linear 784-10 (10 epochs; quick: 3)', 'MNIST', '10', 0.91, 'target', 0.91, 0.90,
-               _classifier((784, 10), 10, 0.5)),
+               _classifier('linear')),
     Experiment('two layers 784-128-10 (15 epochs; quick: 3)', 'MNIST', '10', 0.975, 'target', 0.972, 0.95,
-               _classifier((784, 128, 10), 15, 0.2)),
+               _classifier('two layers')),
     Experiment('three layers 784-256-128-10 (15 epochs; quick: 3)', 'MNIST', '10', 0.978, 'target', 0.965, 0.955,
-               _classifier((784, 256, 128, 10), 15, 0.2)),
+               _classifier('three layers')),
     Experiment('fast_cnn, time to 99% (1.1 epochs)', 'MNIST', '10', 0.99, 'target', 0.989, 0.989,
                _cnn(fast_cnn, FAST_RECIPE, FAST_RECIPE['epochs'])),
     Experiment('best_cnn, augmented (8 epochs; quick: 1)', 'MNIST', '10', 0.996, 'target', 0.9945, 0.98,

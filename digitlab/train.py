@@ -14,9 +14,24 @@ from torch import nn
 import matplotlib.pyplot as plt
 from .loaders import MNIST_STATS, TensorLoader, cnn_tensors, pick_device
 from .learner import MiniCallback, MiniLearner
+from .models import DigitClassifier
 
 # %% auto #0
-__all__ = ['FAST_RECIPE', 'BEST_RECIPE', 'TTA_SHIFTS', 'random_affine', 'RandomAffine', 'TrainTimer', 'train_cnn', 'shift_images', 'cnn_probs', 'confusion', 'plot_confusion', 'top_losses', 'describe_prediction', 'ARCHS']
+__all__ = ['MLP_RECIPES', 'FAST_RECIPE', 'BEST_RECIPE', 'TTA_SHIFTS', 'train_mlp', 'random_affine', 'RandomAffine', 'TrainTimer', 'train_cnn', 'shift_images', 'cnn_probs', 'confusion', 'plot_confusion', 'top_losses', 'describe_prediction', 'ARCHS']
+
+# %% ../nbs/10_ten_digits.ipynb #83f09107
+MLP_RECIPES = {   # the fully connected nets of this lesson: layer sizes, epochs and learning rate (plain SGD, batches of 128)
+    'linear':       dict(sizes=(784, 10), epochs=10, lr=0.5),
+    'two layers':   dict(sizes=(784, 128, 10), epochs=15, lr=0.2),
+    'three layers': dict(sizes=(784, 256, 128, 10), epochs=15, lr=0.2),
+}
+def train_mlp(name:str, # a key of `MLP_RECIPES`
+              dls, # (train, valid) batches of flattened images and digits
+              **kw, # changes to the recipe, passed on to `DigitClassifier.fit` (`progress=False`, say)
+             ) -> DigitClassifier:
+    "Train the net of `MLP_RECIPES[name]` with its recipe"
+    r = {**MLP_RECIPES[name], **kw}
+    return DigitClassifier(r.pop('sizes')).fit(*dls, **r)
 
 # %% ../nbs/10_ten_digits.ipynb #447c40e7
 FAST_RECIPE = dict(epochs=1.1, lr=0.02, bs=128)               # `fast_cnn`: time to 99%
@@ -156,7 +171,7 @@ def describe_prediction(probs:torch.Tensor, # ten class probabilities
     return f"{p:.0%} sure it is a {d} (next: a {top.indices[1].item()}, {top.values[1].item():.0%})"
 
 # %% ../nbs/10a_your_digits.ipynb #2f105324
-from .models import DigitClassifier, fast_cnn
+from .models import fast_cnn
 
 # %% ../nbs/10a_your_digits.ipynb #737e46b2
 def _linear(n_out): return DigitClassifier((784, n_out))
