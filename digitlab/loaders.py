@@ -7,8 +7,7 @@ Docs: https://digitlab.github.io/digitlab/fastai_learner.html.md"""
 # %% ../nbs/05_fastai_learner.ipynb #dc130042
 from __future__ import annotations
 from fastai.data.core import DataLoaders
-from fastai.data.load import DataLoader
-from .sgd import batch_accuracy, sample_xy
+from .sgd import batch_accuracy, sample_loaders
 from .losses import mnist_loss
 
 # %% auto #0
@@ -21,9 +20,7 @@ def sample_dls(bs:int=256, # batch size
                device=None, # where the batches go; None lets fastai choose
               ) -> DataLoaders:
     "`DataLoaders` over MNIST_SAMPLE's `(image, label)` pairs, built as the chapter builds them"
-    train_x, train_y, valid_x, valid_y = sample_xy(flat)
-    return DataLoaders(DataLoader(list(zip(train_x, train_y)), bs=bs, shuffle=shuffle),
-                       DataLoader(list(zip(valid_x, valid_y)), bs=bs), device=device)
+    return DataLoaders(*sample_loaders(bs, flat, shuffle), device=device)
 
 # %% ../nbs/05_fastai_learner.ipynb #7a7c3f77
 def fit_sample_learner(model=None, # the model to train; None: a fresh `nn.Linear(784, 1)`, as in this lesson

@@ -7,7 +7,7 @@ Docs: https://digitlab.github.io/digitlab/optimizer.html.md"""
 # %% ../nbs/04_optimizer.ipynb #6fdde5f1
 from __future__ import annotations
 from .losses import mnist_loss
-from .sgd import sample_xy, validate_epoch
+from .sgd import sample_loaders, validate_epoch
 
 # %% auto #0
 __all__ = ['BasicOptim', 'train_model', 'train_linear_basic_optim', 'set_lr', 'MiniLRFinder', 'MiniOneCycle']
@@ -50,11 +50,8 @@ def train_linear_basic_optim(epochs:int=20, # the book's
                              lr:float=1., # the book's
                             ) -> float: # validation accuracy after the last epoch
     "This lesson's run from scratch: `nn.Linear` on MNIST_SAMPLE with `BasicOptim` and `train_model`"
-    from fastai.data.load import DataLoader
     from torch import nn
-    train_x, train_y, valid_x, valid_y = sample_xy()
-    dl = DataLoader(list(zip(train_x, train_y)), batch_size=256)
-    valid_dl = DataLoader(list(zip(valid_x, valid_y)), batch_size=256)
+    dl, valid_dl = sample_loaders()
     model = nn.Linear(28*28, 1)
     return train_model(model, epochs, dl, valid_dl, BasicOptim(model.parameters(), lr), prn=False)[-1]
 

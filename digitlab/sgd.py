@@ -12,7 +12,7 @@ from torch import Tensor
 import matplotlib.pyplot as plt
 
 # %% auto #0
-__all__ = ['lr_steps', 'show_lr_steps', 'quadratic', 'show_preds', 'apply_step', 'sample_xy', 'init_params', 'linear1', 'calc_grad', 'train_epoch', 'batch_accuracy', 'validate_epoch', 'train_linear_by_hand']
+__all__ = ['lr_steps', 'show_lr_steps', 'quadratic', 'show_preds', 'apply_step', 'sample_xy', 'init_params', 'linear1', 'calc_grad', 'train_epoch', 'batch_accuracy', 'validate_epoch', 'sample_loaders', 'train_linear_by_hand']
 
 # %% ../nbs/02_sgd.ipynb #89f0e910
 def lr_steps(f, # a function of one number
@@ -151,15 +151,21 @@ def validate_epoch(model, # a function from a batch to raw scores
     return round(torch.stack(accs).mean().item(), 4)
 
 # %% ../nbs/03_mnist_loss.ipynb #835bd842
+def sample_loaders(bs:int=256, # batch size
+                   flat:bool=True, # flatten each image to 784 numbers
+                   shuffle:bool=False, # shuffle the training batches each epoch (the book does not)
+                  ) -> tuple: # training and validation `DataLoader`s of `(image, label)` pairs
+    "MNIST_SAMPLE as the chapter batches it: `DataLoader`s over lists of `(image, label)` pairs"
+    from fastai.data.load import DataLoader
+    train_x, train_y, valid_x, valid_y = sample_xy(flat)
+    return DataLoader(list(zip(train_x, train_y)), bs=bs, shuffle=shuffle), DataLoader(list(zip(valid_x, valid_y)), bs=bs)
+
 def train_linear_by_hand(epochs:int=21, # the book's: one epoch, then twenty more
                          lr:float=1., # the book's learning rate
                          bs:int=256, # batch size
                         ) -> float: # validation accuracy after the last epoch
     "This lesson's run from scratch: the linear model on MNIST_SAMPLE with SGD written by hand, batches in the book's order"
-    from fastai.data.load import DataLoader
-    train_x, train_y, valid_x, valid_y = sample_xy()
-    dl = DataLoader(list(zip(train_x, train_y)), batch_size=bs)
-    valid_dl = DataLoader(list(zip(valid_x, valid_y)), batch_size=bs)
+    dl, valid_dl = sample_loaders(bs)
     weights, bias = init_params((28*28, 1)), init_params(1)
     model = lambda xb: linear1(xb, weights, bias)
     for _ in range(epochs): train_epoch(model, lr, (weights, bias), dl)
