@@ -175,7 +175,7 @@ examples:
 
 _PREDICT_HELP = """Each image is first made to look like an MNIST digit, the way MNIST itself was made:
   1. grey levels; transparent parts count as white paper;
-  2. light ink on dark paper: if the image's border (taken to be paper) is light, it is inverted;
+  2. ink as the high value, as in MNIST: if the image's border (taken to be paper) is light, it is inverted;
   3. the paper set to 0 and the strongest ink to 1; specks of dust and anything far from the strokes dropped;
   4. the digit cropped to its ink and fitted into a 20x20 box, aspect ratio kept;
   5. placed in a 28x28 image with its centre of mass at the centre.

@@ -89,7 +89,7 @@ def idx_dir() -> Path|None:
     return d
 
 # %% ../nbs/00_data.ipynb #6303d3fb
-MNIST_SHA256 = {   # of the four .gz files, as published with them (digitlab/mnist/README.md)
+MNIST_SHA256 = {   # of the four .gz files, recorded when digitlab packaged them (digitlab/mnist/README.md)
     'train-images-idx3-ubyte.gz': 'db8f937d487057fb14a9f0fbe97f0bc8d311ab41b750d41e1ff37c43b9e55e19',
     'train-labels-idx1-ubyte.gz': '51fc562b6747b666fbf6e84ce29d43c3cb5f9c388c664d43b33f02095313405a',
     't10k-images-idx3-ubyte.gz':  'cfeddb84311ecf044fc6a5b0f6ee8a24d265d4e83e388400186eb114082f4209',

@@ -67,7 +67,7 @@ from scipy import ndimage
 def ink_on_black(a:np.ndarray, # grey levels (H, W), 0 black to 1 white, from `grey_pixels`
                  src:str='the image', # its name, for the error message
                 ) -> np.ndarray: # (H, W): 0 paper, 1 the strongest ink
-    "Steps 1 and 2: light ink on dark paper (inverted if the border is light), the paper at 0, the strongest ink at 1"
+    "Steps 1 and 2: ink as the high value (inverted if the border is light), the paper at 0, the strongest ink at 1"
     paper = float(np.median(np.concatenate([a[0], a[-1], a[:, 0], a[:, -1]])))
     if paper > 0.5: a, paper = 1 - a, 1 - paper
     a = np.clip(a - paper, 0, None)
@@ -114,7 +114,7 @@ def mnistify(item, # a path, PIL image, array or tensor, any size or colour
              box:int=20, # the digit's longer side, in pixels, after fitting
              size:int=28, # the side of the output image
             ) -> torch.Tensor: # (size, size), 0 paper to 1 ink
-    "A user's digit made the way MNIST's were: grey, light ink on dark, cropped, fitted into 20x20, centred by mass in 28x28"
+    "A user's digit made the way MNIST's were: grey, ink as the high value, cropped, fitted into 20x20, centred by mass in 28x28"
     a = grey_pixels(item)
     src = str(item) if isinstance(item, (str, Path)) else 'the image'
     if min(a.shape) < 2: raise DigitImageError(f"{src}: too small to hold a digit ({a.shape[1]}x{a.shape[0]} pixels)")

@@ -3,7 +3,8 @@
 Sphinx then builds them with the configuration in docs/ (`make docs` runs both steps):
 - every notebook of nbs/ except index becomes a lesson page, rendered from its stored outputs. nbdev's
   cell directives are applied the way nbdev's own site applies them: `#| hide` and `#| default_exp` cells
-  are dropped (the cells read by nbdev's own `NBProcessor`), `#| echo: false` hides a cell's code, `#| output: false` its output, and no `#|` line is shown;
+  are dropped (the cells read by nbdev's own `NBProcessor`), `#| echo: false` hides a cell's code, `#| output: false` its output,
+  `#| code-fold: true` folds its code behind a click (the exercises' solutions), and no `#|` line is shown;
 - a name of `digitlab.all` written in backticks in a lesson's prose links to its reference entry, and each
   cell that exports public names ends with a line linking to theirs;
 - the home page is the README's text (`docs/readme.py`), its lesson links pointed at the lesson pages;
@@ -65,7 +66,8 @@ def lesson_cells(path:Path, names:dict, public:set) -> list:
         if c.cell_type != 'code': continue
         dirs, code = c.directives_, c.source.strip('\n')
         if 'hide' in dirs or 'default_exp' in dirs or (not code and not c.get('outputs')): continue
-        tags = (['remove-input'] if dirs.get('echo') == 'false' else []) + (['remove-output'] if dirs.get('output') == 'false' else [])
+        tags = ((['remove-input'] if dirs.get('echo') == 'false' else []) + (['remove-output'] if dirs.get('output') == 'false' else [])
+                + (['hide-input'] if dirs.get('code-fold', 'false') != 'false' else []))   # an exercise's solution: folded, a click away
         cells.append(dict(keep, source=code, metadata=dict(tags=tags) if tags else {}))
         if 'export' in dirs or 'exports' in dirs:
             exported = [n for n in defined_names(code) if n in public]

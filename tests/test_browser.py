@@ -63,3 +63,50 @@ def test_search_finds_mnist_loss(site_url, page):
     assert entry.count() == 1 and entry.is_visible()
     page.screenshot(path=str(shots/'4-reference.png'), full_page=False)
     assert not page.errors, page.errors
+
+def loaded(page, img):
+    "Wait until an <img> has really loaded (decoded, with a width)"
+    img.scroll_into_view_if_needed()
+    page.wait_for_function('img => img.complete && img.naturalWidth > 0', arg=img.element_handle(), timeout=10_000)
+
+# the lessons whose pictures the course is built around, with how many plots each shows at least: the
+# tangent and the bouncing learning rate (02), the learned weights beside mean 3 minus mean 7 (03), the
+# confusion matrix and top losses (07), the ten weight templates, the LR finder and the depth comparisons (10)
+PICTURES = {'02_sgd': 6, '03_mnist_loss': 3, '07_resnet': 3, '10_ten_digits': 12}
+
+def test_lessons_pictures_load(site_url, page):
+    for lesson, at_least in PICTURES.items():
+        page.goto(f'{site_url}/lessons/{lesson}.html')
+        imgs = page.locator('.cell_output img:not(.animation img)')
+        n = imgs.count()
+        assert n >= at_least, f'{lesson}: {n} plots, expected at least {at_least}'
+        for i in range(n): loaded(page, imgs.nth(i))
+        assert not page.errors, (lesson, page.errors)
+    page.screenshot(path=str(shots/'5-pictures.png'), full_page=False)
+
+def test_gradient_descent_film_plays(site_url, page):
+    page.goto(f'{site_url}/lessons/02_sgd.html')
+    film = page.locator('.animation img').first
+    loaded(page, film)
+    first = film.get_attribute('src')
+    page.locator('.animation button[title="Next frame"]').first.click()
+    second = film.get_attribute('src')
+    assert second != first, 'the next-frame button did not change the picture'
+    assert int(page.locator('.animation input.anim-slider').first.get_attribute('max')) >= 10   # a film, not a still
+    page.locator('.animation button[title="Play"]').first.click()
+    page.wait_for_function('([img, s]) => img.src !== s', arg=[film.element_handle(), second], timeout=5_000)
+    page.locator('.animation button[title="Pause"]').first.click()
+    film.screenshot(path=str(shots/'6-film.png'))
+    assert not page.errors, page.errors
+
+def test_exercise_solutions_are_folded(site_url, page):
+    page.goto(f'{site_url}/lessons/03_mnist_loss.html')
+    assert page.locator('h2', has_text='Try it yourself').count() == 1
+    folded = page.locator('.cell.tag_hide-input')
+    assert folded.count() >= 2
+    code = folded.first.locator('.cell_input')
+    code.first.wait_for(state='attached')
+    assert not code.first.is_visible(), 'a solution is shown before the reader asks for it'
+    folded.first.locator('summary').first.click()
+    code.first.wait_for(state='visible', timeout=5_000)
+    assert not page.errors, page.errors
