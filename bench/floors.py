@@ -14,6 +14,7 @@ both floors by the quick runs; --full trains only the rows whose full run differ
     python bench/floors.py --full --seeds 0 1 2     # the long rows' full recipes
     python bench/floors.py --rows 5 --seeds 0 1     # one row (by index in EXPERIMENTS)
     python bench/floors.py --full --from-runs       # the stored runs judged against today's floors (no training)
+    python bench/floors.py --rows 7 8 --merge       # re-measure rows whose recipe changed, keep the other rows' record
 """
 import argparse, json, os, platform, subprocess, sys, time
 from pathlib import Path
@@ -51,14 +52,14 @@ def main():
     p.add_argument('--rows', type=int, nargs='+', help='indices into EXPERIMENTS (default: all that apply)')
     p.add_argument('--out', default=None, help='the JSON file (default: bench/results/floors[_full].json)')
     p.add_argument('--from-runs', action='store_true', help="judge the runs stored in the JSON file against today's floors, training nothing")
+    p.add_argument('--merge', action='store_true', help="with --rows: replace those rows' record in the JSON file and keep the others' (rows matched by name)")
     args = p.parse_args()
     from digitlab.results import EXPERIMENTS
     import torch
 
     out = Path(args.out or Path(__file__).parent/'results'/('floors_full.json' if args.full else 'floors.json'))
     if args.from_runs:
-        old = json.loads(out.read_text())
-        return summarize(old['meta'], [s['row'] for s in old['summary']], old['runs'], out, EXPERIMENTS)
+        return rejudge(out, EXPERIMENTS)
     rows = args.rows if args.rows is not None else [i for i, e in enumerate(EXPERIMENTS) if not args.full or 'quick:' in e.name]
     has512 = 'avx512f' in cpu_flags()
     if not has512: print("this CPU has no AVX-512: its default kernels are the AVX2 ones, so both kernel sets compute the same")
@@ -73,9 +74,9 @@ def main():
     meta = dict(full=args.full, seeds=args.seeds, threads=args.threads, kernels=args.kernels, cpu_avx512=has512,
                 cpu=platform.processor() or platform.machine(), cpus=os.cpu_count(), torch=torch.__version__,
                 python=platform.python_version(), when=time.strftime('%Y-%m-%d %H:%M'), seconds=round(time.perf_counter() - start))
-    return summarize(meta, rows, runs, out, EXPERIMENTS)
+    return summarize(meta, rows, runs, out, EXPERIMENTS, merge=args.merge)
 
-def summarize(meta:dict, rows:list, runs:list, out:Path, EXPERIMENTS:list) -> int:
+def summarize(meta:dict, rows:list, runs:list, out:Path, EXPERIMENTS:list, merge:bool=False) -> int:
     "Per row: the worst and best run against its floors (today's); print it, write it with the runs to `out`"
     from fastcore.xtras import atomic_save
     summary = []
@@ -94,8 +95,26 @@ def summarize(meta:dict, rows:list, runs:list, out:Path, EXPERIMENTS:list) -> in
         wr = s['worst_run']
         print(f"{s['model']:{w}s}  {s['min']:.4f}  {s['max']:.4f}  {fl:14s}  {s['margin']:+.4f}  {wr['capability']}, {wr['threads']} thr, seed {wr['seed']}"
               + ('' if s['holds'] else '   BELOW FLOOR'))
-    with atomic_save(out, 'w') as f: json.dump(dict(meta=meta, summary=summary, runs=runs), f, indent=1)
+    record = dict(meta=meta, summary=summary, runs=runs)
+    if merge and out.exists():   # the other rows keep their record; rows no longer in EXPERIMENTS are dropped
+        old, names, now = json.loads(out.read_text()), {s['model'] for s in summary}, {e.name: i for i, e in enumerate(EXPERIMENTS)}
+        kept = [dict(s, row=now[s['model']]) for s in old['summary'] if s['model'] not in names and s['model'] in now]
+        record = dict(old, summary=sorted(kept + summary, key=lambda s: s['row']),
+                      merged=old.get('merged', []) + [dict(meta=meta, rows=sorted(names), runs=runs)])
+    with atomic_save(out, 'w') as f: json.dump(record, f, indent=1)
     print(f"\nwrote {out}")
     return 0 if all(s['holds'] for s in summary) else 1
+
+def rejudge(out:Path, EXPERIMENTS:list) -> int:
+    "The stored worst and best runs of each row judged against today's floors (rows matched by name); rewrite `out`"
+    from fastcore.xtras import atomic_save
+    record, now = json.loads(out.read_text()), {e.name: (i, e) for i, e in enumerate(EXPERIMENTS)}
+    for s in record['summary']:
+        i, e = now[s['model']]
+        s['row'], s['floors'] = i, {k: {'quick': e.quick_floor, 'full': e.floor}[k] for k in s['floors']}
+        s['margin'], s['holds'] = round(s['min'] - max(s['floors'].values()), 4), s['min'] >= max(s['floors'].values())
+        print(f"{s['model']}: {s['min']:.4f} to {s['max']:.4f}, floors {s['floors']}, margin {s['margin']:+.4f}" + ('' if s['holds'] else '   BELOW FLOOR'))
+    with atomic_save(out, 'w') as f: json.dump(record, f, indent=1)
+    return 0 if all(s['holds'] for s in record['summary']) else 1
 
 if __name__ == '__main__': sys.exit(main())

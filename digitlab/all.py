@@ -12,6 +12,6 @@ import importlib
 
 # the lesson modules, in teaching order; a new lesson adds its module here, and nowhere else
 _lessons = [importlib.import_module(f'digitlab.{m}')
-            for m in ('idx', 'data', 'pixels', 'sgd', 'losses', 'optim', 'loaders', 'models', 'images', 'learner', 'train', 'inference', 'results')]
+            for m in ('idx', 'data', 'pixels', 'sgd', 'losses', 'optim', 'loaders', 'models', 'images', 'learner', 'train', 'inference', 'results', 'app')]
 globals().update({n: getattr(m, n) for m in _lessons for n in m.__all__})
 __all__ = [n for m in _lessons for n in m.__all__]

@@ -11,7 +11,7 @@ from .sgd import batch_accuracy, sample_loaders
 from .losses import mnist_loss
 
 # %% auto #0
-__all__ = ['sample_dls', 'fit_sample_learner', 'TensorLoader', 'pick_device', 'MNIST_STATS', 'cnn_tensors', 'DATA_SETS', 'digit_tensors']
+__all__ = ['sample_dls', 'fit_sample_learner', 'TensorLoader', 'pick_device', 'MNIST_STATS', 'valid_split', 'cnn_tensors', 'DATA_SETS', 'digit_tensors']
 
 # %% ../nbs/05_fastai_learner.ipynb #b605c8d1
 def sample_dls(bs:int=256, # batch size
@@ -79,13 +79,27 @@ def pick_device(device=None, # a device or its name; None: `DIGITLAB_DEVICE`, el
 # %% ../nbs/10_ten_digits.ipynb #32fc6283
 from .data import load_mnist
 
+# %% ../nbs/10_ten_digits.ipynb #85337005
+def valid_split(x:torch.Tensor, # images (N, ...)
+                y:torch.Tensor, # their labels (N,)
+                n_valid:int=10_000, # how many to hold out
+                seed:int=0, # seeds the shuffle: the same seed gives the same split
+               ) -> tuple: # `(x_fit, y_fit), (x_valid, y_valid)`
+    "Split labelled images by a seeded shuffle into a part to fit on and `n_valid` held out to choose with"
+    if not 0 < n_valid < len(x): raise ValueError(f"n_valid must be between 0 and {len(x)}, not {n_valid}")
+    idx = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))
+    fit, valid = idx[:-n_valid], idx[-n_valid:]
+    return (x[fit], y[fit]), (x[valid], y[valid])
+
 # %% ../nbs/10_ten_digits.ipynb #201cf1c8
 MNIST_STATS = (0.1307, 0.3081)   # MNIST's pixel mean and standard deviation
 
-def cnn_tensors(split:str='train', # 'train' or 'test'
+def cnn_tensors(split:str='train', # 'train' (all 60,000), its parts 'fit' and 'valid' (from `valid_split`), or 'test'
                ) -> tuple: # images (N, 1, 28, 28) and labels (N,)
     "Images of `split` as (N, 1, 28, 28), scaled to MNIST's mean 0 and std 1, channels-last, with their labels"
-    x, y = load_mnist(split)
+    if split not in ('train', 'fit', 'valid', 'test'): raise ValueError(f"split must be 'train', 'fit', 'valid' or 'test', not {split!r}")
+    x, y = load_mnist('test' if split == 'test' else 'train')
+    if split in ('fit', 'valid'): x, y = valid_split(x, y)[split == 'valid']
     return ((x - MNIST_STATS[0])/MNIST_STATS[1])[:, None].contiguous(memory_format=torch.channels_last), y
 
 # %% ../nbs/10a_your_digits.ipynb #31518d8c

@@ -63,8 +63,8 @@ from .losses import cross_entropy, softmax
 
 # %% ../nbs/10_ten_digits.ipynb #2ab570b4
 class DigitClassifier(nn.Module):
-    "Linear layers of `sizes` with a ReLU between each pair: `(784, 10)` is a linear model, `(784, 100, 10)` two layers"
-    def __init__(self, sizes=(784, 100, 10), # inputs, hidden layer sizes..., outputs
+    "Linear layers of `sizes` with a ReLU between each pair: `(784, 10)` is a linear model, `(784, 128, 10)` two layers"
+    def __init__(self, sizes=(784, 128, 10), # inputs, hidden layer sizes..., outputs
                 ):
         super().__init__()
         self.sizes, self.history, self.lr = tuple(sizes), [], None
@@ -97,20 +97,20 @@ class DigitClassifier(nn.Module):
 @patch
 def fit(self:DigitClassifier,
         train_dl, # batches of (images, digits) to train on
-        valid_dl, # batches to measure on after each epoch
+        valid_dl, # batches to measure on after each epoch; None: no measuring
         epochs:int=10, # number of epochs
         lr:float=0.1, # learning rate
         opt_func=None, # makes the optimizer; None: the optimizer lesson's `BasicOptim`
         progress:bool=True, # show progress bars
         device=None, # where to train: see `pick_device`
        ):
-    "Train with cross-entropy; append each epoch's training loss and validation loss and accuracy to `history`"
+    "Train with cross-entropy; append each epoch's training loss (and validation loss and accuracy, if any) to `history`"
     from fastai.metrics import accuracy   # here, not at the top: reading a digit with a saved model needs no metrics
     learn = MiniLearner((train_dl, valid_dl), self, cross_entropy, opt_func, lr=lr, metrics=[accuracy],
                         progress=progress, device=device)
     learn.fit(epochs)
     self.lr = lr
-    self.history += [dict(epoch=len(self.history) + i + 1, train_loss=r[1], valid_loss=r[2], valid_acc=r[3])
+    self.history += [dict(epoch=len(self.history) + i + 1, train_loss=r[1], **(dict(valid_loss=r[2], valid_acc=r[3]) if len(r) > 2 else {}))
                      for i, r in enumerate(learn.recorder.values)]
     return self
 

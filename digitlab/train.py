@@ -7,26 +7,79 @@ Docs: https://digitlab.github.io/digitlab/ten_digits.html.md"""
 # %% ../nbs/10_ten_digits.ipynb #c9544e67
 from __future__ import annotations
 import math, time
+from contextlib import nullcontext
 from functools import partial
 import torch
 import torch.nn.functional as F
 from torch import nn
 import matplotlib.pyplot as plt
+from .data import load_mnist
 from .loaders import MNIST_STATS, TensorLoader, cnn_tensors, pick_device
 from .learner import MiniCallback, MiniLearner
+from .losses import cross_entropy
+from .sgd import init_params, linear1
 from .models import DigitClassifier
 
 # %% auto #0
-__all__ = ['MLP_RECIPES', 'FAST_RECIPE', 'BEST_RECIPE', 'TTA_SHIFTS', 'train_mlp', 'random_affine', 'RandomAffine', 'TrainTimer', 'train_cnn', 'shift_images', 'cnn_probs', 'confusion', 'plot_confusion', 'top_losses', 'describe_prediction', 'ARCHS']
+__all__ = ['MLP_RECIPES', 'FAST_RECIPE', 'BEST_RECIPE', 'TTA_SHIFTS', 'ten_by_hand', 'fit_scoring_once', 'ten_with_learner', 'train_mlp', 'random_affine', 'RandomAffine', 'TrainTimer', 'train_cnn', 'shift_images', 'cnn_probs', 'confusion', 'plot_confusion', 'top_losses', 'describe_prediction', 'resnet_on_folders', 'score_mlp', 'ARCHS']
+
+# %% ../nbs/10_ten_digits.ipynb #23aeda1a
+def ten_by_hand(data:tuple, # `(x, y, x_eval, y_eval)`: images (N, 28, 28) and digits, to train on and to score
+                epochs:int=3, # passes over the training digits
+                lr:float=1., # the chapter's learning rate
+                bs:int=256, # batch size
+                seed:int=0, # seeds the starting weights
+               ) -> float: # accuracy on the eval digits
+    "The SGD lesson's route on ten digits: `init_params` and `linear1` with ten columns, our `cross_entropy`, SGD by hand"
+    from fastai.data.load import DataLoader
+    x, y, xe, ye = data
+    torch.manual_seed(seed)
+    w, b = init_params((28*28, 10)), init_params(10)          # ten columns of weights: one per digit
+    dl = DataLoader(list(zip(x.view(-1, 784), y)), bs=bs)     # in order, as in the chapter
+    for _ in range(epochs):
+        for xb, yb in dl:
+            cross_entropy(linear1(xb, w, b), yb).backward()
+            with torch.no_grad():
+                for p in (w, b): p -= p.grad*lr; p.grad = None
+    with torch.no_grad(): return (linear1(xe.view(-1, 784), w, b).argmax(1) == ye).float().mean().item()
+
+def fit_scoring_once(learn, # a fastai `Learner` whose `dls.valid` holds the digits to score
+                     fit, # called with one callback to pass to fastai's `fit`: `lambda cb: learn.fit(3, 0.5, cbs=cb)`
+                    ) -> float: # accuracy on `dls.valid`
+    "Train a fastai `Learner` without its validation after every epoch, then score `dls.valid` once"
+    from fastai.callback.core import Callback, CancelValidException
+    class NoValidation(Callback):
+        def before_validate(self): raise CancelValidException
+    with learn.no_logging(): fit(NoValidation())
+    return float(learn.validate()[1])
+
+def ten_with_learner(data:tuple, # `(x, y, x_eval, y_eval)`: images (N, 28, 28) and digits, to train on and to score
+                     epochs:int=3, # passes over the training digits
+                     lr:float=0.5, # plain SGD's learning rate
+                     bs:int=256, # batch size
+                     seed:int=0, # seeds the starting weights
+                    ) -> float: # accuracy on the eval digits
+    "The fastai Learner lesson's route on ten digits: `nn.Linear(784, 10)`, plain `SGD`, our `cross_entropy`, fastai's `Learner`"
+    from fastai.data.core import DataLoaders
+    from fastai.data.load import DataLoader
+    from fastai.learner import Learner
+    from fastai.metrics import accuracy
+    from fastai.optimizer import SGD
+    import fastai.callback.progress   # gives `Learner.no_bar`
+    x, y, xe, ye = data
+    torch.manual_seed(seed)
+    dls = DataLoaders(DataLoader(list(zip(x.view(-1, 784), y)), bs=bs), DataLoader(list(zip(xe.view(-1, 784), ye)), bs=bs))
+    learn = Learner(dls, nn.Linear(28*28, 10), opt_func=SGD, loss_func=cross_entropy, metrics=accuracy)
+    with learn.no_bar(): return fit_scoring_once(learn, lambda cb: learn.fit(epochs, lr, cbs=cb))
 
 # %% ../nbs/10_ten_digits.ipynb #83f09107
-MLP_RECIPES = {   # the fully connected nets of this lesson: layer sizes, epochs and learning rate (plain SGD, batches of 128)
-    'linear':       dict(sizes=(784, 10), epochs=10, lr=0.5),
-    'two layers':   dict(sizes=(784, 128, 10), epochs=15, lr=0.2),
-    'three layers': dict(sizes=(784, 256, 128, 10), epochs=15, lr=0.2),
+MLP_RECIPES = {   # the fully connected nets of this lesson: layer sizes, epochs, and the learning rate (plain SGD, batches of 128)
+    'linear':       dict(sizes=(784, 10), epochs=10, lr=0.5),             # that the validation digits preferred:
+    'two layers':   dict(sizes=(784, 128, 10), epochs=15, lr=0.5),        # see "Experiments" below
+    'three layers': dict(sizes=(784, 256, 128, 10), epochs=15, lr=0.5),
 }
 def train_mlp(name:str, # a key of `MLP_RECIPES`
-              dls, # (train, valid) batches of flattened images and digits
+              dls, # (train, valid) batches of flattened images and digits; valid may be None
               **kw, # changes to the recipe, passed on to `DigitClassifier.fit` (`progress=False`, say)
              ) -> DigitClassifier:
     "Train the net of `MLP_RECIPES[name]` with its recipe"
@@ -86,13 +139,13 @@ def train_cnn(model:nn.Module, # the net to train, for example `fast_cnn()`
               smoothing:float=0.1, # label smoothing of the cross-entropy
               augment:bool=False, # train on `random_affine` copies of each batch
               seed:int=0, # seeds the weights, the shuffling and the augmentation
-              data=None, # `(x, y, x_test, y_test)` from `cnn_tensors`; loaded if None
+              data=None, # `(x, y, x_eval, y_eval)` from `cnn_tensors`: trained on the first pair, scored once on the second; None: 'train' and 'test'
               progress:bool=True, # show progress bars
               device=None, # where to train: see `pick_device`
-             ) -> dict: # the model (on the CPU), training seconds, test accuracy, epochs, seed
-    "Train `model` with `MiniLearner`: one-cycle AdamW, label smoothing; returns it with the training seconds and the test accuracy"
+             ) -> dict: # the model (on the CPU), training seconds, accuracy on the eval digits, epochs, seed
+    "Train `model` with `MiniLearner`: one-cycle AdamW, label smoothing; returns it with the training seconds and the accuracy on the eval digits"
     torch.manual_seed(seed)
-    x, y, xt, yt = data if data is not None else (*cnn_tensors('train'), *cnn_tensors('test'))
+    x, y, xe, ye = data if data is not None else (*cnn_tensors('train'), *cnn_tensors('test'))
     device = pick_device(device)
     model = model.to(memory_format=torch.channels_last)
     for m in model.modules():   # the seed decides the starting weights, whatever built the model before
@@ -102,7 +155,7 @@ def train_cnn(model:nn.Module, # the net to train, for example `fast_cnn()`
                         partial(F.cross_entropy, label_smoothing=smoothing), partial(torch.optim.AdamW, weight_decay=0.01, fused=True),
                         lr=lr, cbs=[timer, *([RandomAffine()] if augment else [])], device=device, progress=progress)
     learn.fit_one_cycle(epochs, lr)
-    preds, targs = learn.get_preds(TensorLoader(xt, yt, bs=1000))
+    preds, targs = learn.get_preds(TensorLoader(xe, ye, bs=1000))
     # counted in Python's float64: a float32 mean turns 9,960 right out of 10,000 into 0.99599999
     return dict(model=model.cpu(), seconds=timer.seconds, accuracy=(preds.argmax(1) == targs).sum().item()/len(targs),
                 epochs=epochs, seed=seed)
@@ -169,6 +222,38 @@ def describe_prediction(probs:torch.Tensor, # ten class probabilities
     top = probs.topk(2)
     d, p = top.indices[0].item(), top.values[0].item()
     return f"{p:.0%} sure it is a {d} (next: a {top.indices[1].item()}, {top.values[1].item():.0%})"
+
+# %% ../nbs/10_ten_digits.ipynb #7a40990c
+def resnet_on_folders(share:float=1., # share of the 60,000 training PNGs to train on (a small share for a quick run)
+                      epochs:int=1, # passes over them
+                      lr:float=0.1, # the one-cycle schedule's peak, as in the chapter
+                      bs:int=64, # batch size (fastai's default)
+                      seed:int=0, # seeds the share, the weights and the shuffling
+                      progress:bool=True, # show a progress bar
+                     ) -> tuple: # the fastai `Learner` and its accuracy on the 10,000 test PNGs
+    "The chapter's resnet18 route on ten digits: `vision_learner` trained on the `mnist_png` folders' `training/`, scored once on `testing/`"
+    from fastai.vision.all import (CategoryBlock, DataBlock, F, ImageBlock, IndexSplitter, URLs, accuracy, get_image_files,
+                                   parent_label, resnet18, set_seed, untar_data, vision_learner)
+    set_seed(seed, reproducible=True)
+    path = untar_data(URLs.MNIST)
+    train, test = get_image_files(path/'training'), get_image_files(path/'testing')
+    if share < 1: train = train[torch.randperm(len(train), generator=torch.Generator().manual_seed(seed))[:round(share*len(train))].tolist()]
+    items = train + test
+    dblock = DataBlock(blocks=(ImageBlock, CategoryBlock), get_y=parent_label, splitter=IndexSplitter(range(len(train), len(items))))
+    learn = vision_learner(dblock.dataloaders(items, bs=bs), resnet18, pretrained=False, loss_func=F.cross_entropy, metrics=accuracy)
+    with (nullcontext() if progress else learn.no_bar()):
+        return learn, fit_scoring_once(learn, lambda cb: learn.fit_one_cycle(epochs, lr, cbs=cb))
+
+# %% ../nbs/10_ten_digits.ipynb #c962fec3
+def score_mlp(name:str, # a key of `MLP_RECIPES`
+              seed:int=0, # seeds the starting weights and the shuffling
+              **kw, # changes to the recipe (`epochs=3`, `progress=False`)
+             ) -> float: # accuracy on the 10,000 test digits
+    "Train `MLP_RECIPES[name]` from scratch on all 60,000 training digits, then score it once on the test set"
+    (x, y), (xt, yt) = load_mnist('train'), load_mnist('test')
+    torch.manual_seed(seed)
+    net = train_mlp(name, (TensorLoader(x.view(-1, 784), y, bs=128, shuffle=True, seed=seed), None), **kw)
+    return (net.predict(xt).argmax(1) == yt).float().mean().item()
 
 # %% ../nbs/10a_your_digits.ipynb #2f105324
 from .models import fast_cnn

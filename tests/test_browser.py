@@ -3,7 +3,7 @@
 Serves docs/_build/html on a local port, opens the home page, follows the sidebar to a lesson, checks a
 plot image really loaded, searches for `mnist_loss` and follows the hit to its reference entry. Screenshots
 of every page visited go to docs/_build/screenshots (or $DIGITLAB_SCREENSHOTS)."""
-import functools, http.server, os, shutil, threading
+import functools, http.server, os, threading
 from pathlib import Path
 import pytest
 
@@ -26,7 +26,8 @@ def site_url():
 def page():
     if not Path(chromium).exists(): pytest.fail(f'{chromium} not found: `apt-get install chromium` (or set DIGITLAB_CHROMIUM)')
     from playwright.sync_api import sync_playwright
-    shutil.rmtree(shots, ignore_errors=True); shots.mkdir(parents=True)
+    shots.mkdir(parents=True, exist_ok=True)
+    for old in shots.glob('[0-9]-*.png'): old.unlink()   # this test's own screenshots; the app test keeps its own in app/
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=['--no-sandbox'])
         pg = browser.new_page(viewport=dict(width=1280, height=900))
