@@ -37,6 +37,11 @@ def page():
         yield pg
         browser.close()
 
+def loaded(page, img):
+    "Wait until an <img> has really loaded (decoded, with a width)"
+    img.scroll_into_view_if_needed()
+    page.wait_for_function('img => img.complete && img.naturalWidth > 0', arg=img.element_handle(), timeout=10_000)
+
 def test_home_to_lesson_to_plot(site_url, page):
     page.goto(f'{site_url}/index.html')
     assert 'digitlab' in page.title()
@@ -46,8 +51,7 @@ def test_home_to_lesson_to_plot(site_url, page):
     page.wait_for_load_state('load')
     assert page.url.endswith('lessons/01_pixels.html'), page.url
     img = page.locator('.cell_output img').first
-    img.scroll_into_view_if_needed()
-    page.wait_for_function('img => img.complete && img.naturalWidth > 0', arg=img.element_handle(), timeout=10_000)
+    loaded(page, img)
     assert img.evaluate('img => img.naturalWidth') > 0
     page.screenshot(path=str(shots/'2-lesson.png'), full_page=False)
     assert not page.errors, page.errors
@@ -64,11 +68,6 @@ def test_search_finds_mnist_loss(site_url, page):
     assert entry.count() == 1 and entry.is_visible()
     page.screenshot(path=str(shots/'4-reference.png'), full_page=False)
     assert not page.errors, page.errors
-
-def loaded(page, img):
-    "Wait until an <img> has really loaded (decoded, with a width)"
-    img.scroll_into_view_if_needed()
-    page.wait_for_function('img => img.complete && img.naturalWidth > 0', arg=img.element_handle(), timeout=10_000)
 
 # the lessons whose pictures the course is built around, with how many plots each shows at least: the
 # tangent and the bouncing learning rate (02), the learned weights beside mean 3 minus mean 7 (03), the
