@@ -13,7 +13,7 @@ from fastcore.script import anno_parser
 
 # %% auto #0
 __all__ = ['MODELS', 'DATA', 'COMMANDS', 'expected_counts', 'data_report', 'cmd_data', 'cmd_reproduce', 'positive', 'cmd_train',
-           'cmd_predict', 'command_parser', 'usage', 'main']
+           'cmd_predict', 'cmd_app', 'command_parser', 'usage', 'main']
 
 # %% ../nbs/11_cli.ipynb #7a34c93f
 def expected_counts(arrays:dict, # {'train': (images, labels), 'test': ...}, as `mnist_arrays` gives them
@@ -144,6 +144,16 @@ def cmd_predict(*images:Annotated[str, dict(nargs='+', metavar='IMAGE')], # imag
     for fn, why in bad: print(f"digitlab predict: {why}", file=sys.stderr)
     return 1 if bad else 0
 
+# %% ../nbs/11_cli.ipynb #1e6c2e4b
+def cmd_app(port:int=7860, # the port to listen on
+            host:str='127.0.0.1', # the address to listen on: 127.0.0.1 for this computer only, 0.0.0.0 for the network
+            model:str=None, # a model saved by `digitlab train` (default: the course's default model)
+           ) -> int: # 0 when stopped with Ctrl-C
+    "Serve the draw-a-digit page: draw a digit, see what the models read; stop with Ctrl-C"
+    from digitlab.app import serve_app
+    serve_app(model, port=port, host=host)
+    return 0
+
 # %% ../nbs/11_cli.ipynb #f1943234
 _DATA_HELP = """Sources, in order: the folder already in fastai's data folder; the four MNIST IDX files in
 $DIGITLAB_MNIST_DIR, if set; digitlab's own copy, installed with the package and checked by sha256.
@@ -187,9 +197,21 @@ examples:
   digitlab predict photo.jpg scan.png
   digitlab predict digits/*.png --model digitlab_cnn_full.pt --json"""
 
+_APP_HELP = """Serves a page at http://HOST:PORT, printed once it is up; open it in a browser, draw a digit with the
+mouse or a finger, or upload a picture, and see the default model's top guesses, the 28x28 image the model actually
+reads, and how the course's other models (nearest mean digit, linear, two-layer net, CNN) read the same
+drawing. Works offline. Scripts can call it with gradio_client:
+  Client(URL).predict(handle_file("six.png"), api_name="/predict")
+The first start trains the models it lacks (about a minute on a laptop CPU) and caches them.
+
+examples:
+  digitlab app                                   # http://127.0.0.1:7860, this computer only
+  digitlab app --port 8000 --model my_cnn.pt     # another port, your own model
+  digitlab app --host 0.0.0.0                    # reachable from other devices on your network"""
+
 # %% ../nbs/11_cli.ipynb #e28f9414
-COMMANDS = {'data': cmd_data, 'reproduce': cmd_reproduce, 'train': cmd_train, 'predict': cmd_predict}
-_EPILOGS = {'data': _DATA_HELP, 'reproduce': _REPRODUCE_HELP, 'train': _TRAIN_HELP, 'predict': _PREDICT_HELP}
+COMMANDS = {'data': cmd_data, 'reproduce': cmd_reproduce, 'train': cmd_train, 'predict': cmd_predict, 'app': cmd_app}
+_EPILOGS = {'data': _DATA_HELP, 'reproduce': _REPRODUCE_HELP, 'train': _TRAIN_HELP, 'predict': _PREDICT_HELP, 'app': _APP_HELP}
 
 def command_parser(name:str, # a key of `COMMANDS`
                   ) -> argparse.ArgumentParser:

@@ -11,7 +11,7 @@ import numpy as np, torch
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 # %% auto #0
-__all__ = ['DigitImageError', 'grey_pixels', 'load_digit_image', 'ink_on_black', 'keep_strokes', 'fit_into_box', 'centre_by_mass', 'mnistify']
+__all__ = ['DigitImageError', 'as_image', 'grey_pixels', 'load_digit_image', 'ink_on_black', 'keep_strokes', 'fit_into_box', 'centre_by_mass', 'mnistify']
 
 # %% ../nbs/07_resnet.ipynb #9188a8bc
 class DigitImageError(ValueError):
@@ -36,14 +36,19 @@ def _array_image(a:np.ndarray) -> Image.Image:
     if a.max(initial=0) > 1: a = a/255          # 0-255 values; 0-1 floats stay as they are
     return Image.fromarray((np.clip(a, 0, 1)*255).round().astype(np.uint8))
 
+def as_image(item, # a path, PIL image, array or tensor: (H, W), (H, W, 3/4) or (3/4, H, W)
+            ) -> Image.Image:
+    "`item` as a PIL image; a file that is missing, not an image or damaged, or an array of the wrong shape, is an error that says so"
+    if isinstance(item, (str, Path)): return _open_image(Path(item))
+    if isinstance(item, Image.Image): return item
+    if isinstance(item, (np.ndarray, torch.Tensor)):
+        return _array_image(item.detach().cpu().numpy() if isinstance(item, torch.Tensor) else np.asarray(item))
+    raise TypeError(f"expected a path, PIL image, array or tensor, not {type(item).__name__}")
+
 def grey_pixels(item, # a path, PIL image, array or tensor: (H, W), (H, W, 3/4) or (3/4, H, W)
                ) -> np.ndarray: # (H, W) grey levels, 0 black to 1 white
     "`item` as grey levels between 0 and 1; transparent parts count as white paper"
-    if isinstance(item, (str, Path)): img = _open_image(Path(item))
-    elif isinstance(item, Image.Image): img = item
-    elif isinstance(item, (np.ndarray, torch.Tensor)):
-        img = _array_image(item.detach().cpu().numpy() if isinstance(item, torch.Tensor) else np.asarray(item))
-    else: raise TypeError(f"expected a path, PIL image, array or tensor, not {type(item).__name__}")
+    img = as_image(item)
     if img.mode in ('RGBA', 'LA', 'PA') or (img.mode == 'P' and 'transparency' in img.info):
         img = Image.alpha_composite(Image.new('RGBA', img.size, 'white'), img.convert('RGBA'))
     if img.mode.startswith('I'):                 # 16- or 32-bit grey

@@ -187,6 +187,7 @@ def build(out:Path=root/'docs'/'_build'/'src'):
     (tmp/'lessons').mkdir(parents=True); (tmp/'api').mkdir()
     for p in lessons: write_lesson(p, tmp/'lessons'/p.name, names, set(names))
     (tmp/'index.md').write_text(home_page(lessons, mods), encoding='utf-8')
+    shutil.copytree(root/'docs'/'images', tmp/'docs'/'images')   # the README's pictures, at the paths it gives them
     (tmp/'api'/'index.md').write_text(api_index(mods, name_lessons(lessons)), encoding='utf-8')
     for m, ns in mods.items(): (tmp/'api'/f'{m}.md').write_text(api_page(m, ns, owners.get(m, [])), encoding='utf-8')
     links = out.with_name('links')

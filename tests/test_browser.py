@@ -45,6 +45,8 @@ def loaded(page, img):
 def test_home_to_lesson_to_plot(site_url, page):
     page.goto(f'{site_url}/index.html')
     assert 'digitlab' in page.title()
+    loaded(page, page.locator('img[alt^="The draw-a-digit page"]'))   # the README's screenshot of `digitlab app`
+    page.evaluate('window.scrollTo(0, 0)')
     page.screenshot(path=str(shots/'1-home.png'), full_page=False)
     link = page.locator('.bd-sidebar-primary a.reference', has_text='Pixel similarity').first
     link.click()

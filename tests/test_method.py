@@ -1,25 +1,40 @@
-"""Method: the ten-digit lesson makes its choices on validation digits and reads the test set only in its last section.
+"""Method: the ten-digit lessons make their choices on validation digits and read the test set only for final scores.
 
 Lesson 10 holds out 10,000 training digits (`valid_split`) and chooses every distance, loss, learning rate,
-depth and recipe on them; its section "The test set, once" is the first place the test digits appear. This
-test reads the lesson's code cells before that section (definitions in `#| export` cells aside: they are
-not run on any data there) and fails if one of them touches the test set."""
+depth and recipe on them; its section "The test set, once" is the first place the test digits appear.
+Lesson 10a reads MNIST's conventions from the training digits and opens the test set only to score the
+default model ("The real test"); lesson 10c calibrates its thresholds on the validation digits with a twin
+of the default model and never opens the test set. These tests read each lesson's code cells before that
+point (definitions in `#| export` cells aside: they are not run on any data there) and fail if one of them
+touches the test set. (`default_model` and `train_digit_model` record a test score in the model's
+meta, its final number; nothing is chosen by it.)"""
 import json, re
 from pathlib import Path
+import pytest
 
 nbs = Path(__file__).resolve().parent.parent/'nbs'
 READS_TEST = [(r"""['"](test|testing)['"]""", "the 'test' split or the testing/ folder"), (r'\b(x|y|xf|oh)_test\b', 'test tensors'),
               (r'\b(score_mlp|resnet_on_folders)\(', 'a function that scores the test set'),
               (r'\btrain_cnn\((?!.*\bdata=)', 'train_cnn without data= (it scores the test set by default)')]
+# lesson: the start of the markdown cell from which the test set may be read (None: never)
+FIRST_TEST = {'10_ten_digits': '## The test set, once', '10a_your_digits': 'The real test', '10c_draw_app': None}
 
-def test_lesson_10_reads_the_test_set_only_in_its_last_section():
+def reads_of_test(cells):
+    return [f'cell {i}: {why}: {line.strip()}' for i, c in enumerate(cells) if c['cell_type'] == 'code'
+            for s in [''.join(c['source'])] if not s.startswith('#| export')
+            for line in s.splitlines() for pat, why in READS_TEST if re.search(pat, line)]
+
+@pytest.mark.parametrize('lesson', FIRST_TEST)
+def test_the_test_set_is_read_only_for_final_scores(lesson):
+    cells = json.loads((nbs/f'{lesson}.ipynb').read_text())['cells']
+    marker = FIRST_TEST[lesson]
+    end = len(cells) if marker is None else next(i for i, c in enumerate(cells) if c['cell_type'] == 'markdown' and ''.join(c['source']).startswith(marker))
+    found = reads_of_test(cells[:end])
+    assert not found, f'{lesson} reads the test set before its final scores:\n' + '\n'.join(found)
+
+def test_lesson_10_scores_the_test_set_in_its_last_section():
     cells = json.loads((nbs/'10_ten_digits.ipynb').read_text())['cells']
-    src = [''.join(c['source']) for c in cells]
-    end = next(i for i, (c, s) in enumerate(zip(cells, src)) if c['cell_type'] == 'markdown' and s.startswith('## The test set, once'))
+    end = next(i for i, c in enumerate(cells) if c['cell_type'] == 'markdown' and ''.join(c['source']).startswith('## The test set, once'))
     assert end > len(cells)//2
-    found = [f'cell {i}: {why}: {line.strip()}' for i, (c, s) in enumerate(zip(cells[:end], src[:end]))
-             if c['cell_type'] == 'code' and not s.startswith('#| export')
-             for line in s.splitlines() for pat, why in READS_TEST if re.search(pat, line)]
-    assert not found, 'the test set is read before the last section:\n' + '\n'.join(found)
-    after = '\n'.join(s for c, s in zip(cells[end:], src[end:]) if c['cell_type'] == 'code')
+    after = '\n'.join(''.join(c['source']) for c in cells[end:] if c['cell_type'] == 'code')
     assert "load_mnist('test')" in after and 'resnet_on_folders(' in after and 'score_mlp(' in after
