@@ -8,12 +8,10 @@ Docs: https://digitlab.github.io/digitlab/draw_app.html.md"""
 from __future__ import annotations
 import os, socket, sys, time
 from functools import partial
-from pathlib import Path
 import numpy as np, torch
 from PIL import Image, ImageDraw
 from scipy import ndimage
 from filelock import FileLock
-from fastcore.net import free_port
 from .data import load_mnist, short_path
 from .images import DigitImageError, as_image, centre_by_mass, fit_into_box, keep_strokes
 from .inference import DigitModel, DigitModelError, default_model, default_model_path, train_digit_model
