@@ -18,13 +18,28 @@ runs on different machines can be told apart (the 2-core machines we develop on 
 before the engine took it over (kept below as `loop_cnn`). It prints the engine's training time as a
 ratio to the loop's, per seed and as the median, and checks that both reach the same accuracy (the
 engine performs the same steps on the same random numbers, so the weights come out identical).
+Peers (on by default; `--no-peers` leaves them out): two public recipes trained in the same run, on the same
+tensors, each seed in turn beside ours (the order rotates from seed to seed), so that machine speed and
+background load cancel out of the ratios:
+- the fastest public MNIST recipe we found, tuomaso/train_mnist_fast's final notebook (99.04% in 0.76 s on a
+  GTX 1660 Ti): a 215k-parameter CNN (5x5 conv to 24 channels, 2x2 max-pool, ReLU, 3x3 conv to 32, max-pool,
+  ReLU, linear 800 -> 256, ReLU, linear to 10), Adam at 0.01 with betas (0.7, 0.9) under PyTorch's
+  OneCycleLR without momentum cycling, batches of 256 taken in the data's order, one epoch;
+- the PyTorch examples' MNIST CNN (examples/mnist/main.py), one epoch of its defaults: two 3x3 convs (32, 64
+  channels), max-pool, dropout 0.25, linear 9216 -> 128, dropout 0.5, linear to 10; Adadelta at 1.0,
+  shuffled batches of 64. Batches are sliced from the tensors in memory, not read through a DataLoader,
+  which makes it faster than the example itself: its ratio is, if anything, flattering to it.
+Every training time is reported as a ratio to the public fast recipe's time on the same seed (mean, spread
+and min over the seeds), and the issue's goals are judged on those ratios: time to 99% at most 0.35x, time to
+99.5% at most 3x, and a best single model of at least 0.997 within 40x, on every seed.
 Prints each run, then mean and spread (standard deviation, min-max) per recipe, and writes
 bench/results/fast_mnist.json. `--quick` runs only the time-to-99% part (under a minute) and writes
 fast_mnist_quick.json instead, so that a quick run never replaces a full one.
-Run: `python bench/fast_mnist.py [--quick] [--compare] [--seeds 3] [--epochs 8]`."""
+Run: `python bench/fast_mnist.py [--quick] [--compare] [--no-peers] [--seeds 3] [--epochs 8]`."""
 import argparse, json, math, os, platform, statistics, time, warnings
 from pathlib import Path
 import torch, torch.nn.functional as F
+from torch import nn
 from fastcore.xtras import atomic_save
 from digitlab.loaders import cnn_tensors
 from digitlab.models import best_cnn, fast_cnn
@@ -104,25 +119,124 @@ def compare(seeds, data, reps=2):
           f"same accuracy on every run: {same}; goal: within 5% ({'met' if med <= 1.05 and same else 'NOT met'})")
     return dict(runs=runs, ratio=dict(median=med, per_run=ratios), same_accuracy=same, met=med <= 1.05 and same)
 
+def public_fast_net():
+    "tuomaso/train_mnist_fast's final net, 215,194 parameters (max-pool before ReLU, as there)"
+    return nn.Sequential(nn.Conv2d(1, 24, 5), nn.MaxPool2d(2), nn.ReLU(), nn.Conv2d(24, 32, 3), nn.MaxPool2d(2), nn.ReLU(),
+                         nn.Flatten(), nn.Linear(800, 256), nn.ReLU(), nn.Linear(256, 10))
+
+def pytorch_example_net():
+    "The PyTorch examples' MNIST CNN, 1,199,882 parameters"
+    return nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Dropout(0.25),
+                         nn.Flatten(), nn.Linear(9216, 128), nn.ReLU(), nn.Dropout(0.5), nn.Linear(128, 10))
+
+def _score(model, xt, yt):
+    model.eval()
+    with torch.no_grad(): preds = torch.cat([model(xt[i:i+1000]).argmax(1) for i in range(0, len(xt), 1000)])
+    return (preds == yt).sum().item()/len(yt)
+
+def train_public_fast(seed, data):
+    "One epoch of tuomaso/train_mnist_fast's final recipe: Adam (0.01, betas 0.7 and 0.9), OneCycleLR, batches of 256 in order"
+    torch.manual_seed(seed)
+    x, y, xt, yt = (t.contiguous() for t in data)   # plain NCHW tensors, as that recipe keeps them
+    model, bs = public_fast_net(), 256
+    opt = torch.optim.Adam(model.parameters(), lr=0.01, betas=(0.7, 0.9))
+    n = math.ceil(len(x)/bs)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.01, total_steps=n, cycle_momentum=False)
+    model.train(); start = time.perf_counter()
+    for i in range(n):
+        loss = F.cross_entropy(model(x[i*bs:(i+1)*bs]), y[i*bs:(i+1)*bs])
+        opt.zero_grad(); loss.backward(); opt.step(); sched.step()
+    seconds = time.perf_counter() - start
+    return dict(seconds=seconds, accuracy=_score(model, xt, yt), seed=seed)
+
+def train_pytorch_example(seed, data):
+    "One epoch of the PyTorch examples' MNIST recipe: Adadelta at 1.0, shuffled batches of 64"
+    torch.manual_seed(seed)
+    x, y, xt, yt = (t.contiguous() for t in data)
+    model, bs = pytorch_example_net(), 64
+    opt = torch.optim.Adadelta(model.parameters(), lr=1.0)
+    idx = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))
+    model.train(); start = time.perf_counter()
+    for i in range(0, len(x), bs):
+        b = idx[i:i+bs]
+        loss = F.cross_entropy(model(x[b]), y[b])
+        opt.zero_grad(); loss.backward(); opt.step()
+    seconds = time.perf_counter() - start
+    return dict(seconds=seconds, accuracy=_score(model, xt, yt), seed=seed)
+
+def ours(make, recipe_kw):
+    def run(seed, data):
+        r = train_cnn(make(), seed=seed, data=data, progress=False, **recipe_kw)
+        r['tta_accuracy'] = (cnn_probs(r.pop('model'), data[2], tta=True).argmax(1) == data[3]).sum().item()/len(data[3])
+        return r
+    return run
+
+def side_by_side(entries, seeds, data):
+    "Each of `entries` ({name: run(seed, data)}) once per seed, the order rotating from seed to seed; times as ratios to 'public fast'"
+    runs = {k: [] for k in entries}
+    names = list(entries)
+    for s in range(seeds):
+        for name in names[s % len(names):] + names[:s % len(names)]:
+            r = entries[name](s, data); runs[name].append(r)
+            print(f"{name:22s} seed {s}: {r['accuracy']:.4f} test accuracy after {r['seconds']:6.1f} s of training", flush=True)
+    base = [r['seconds'] for r in runs['public fast']]
+    out = {}
+    for name, rs in runs.items():
+        ratios = [r['seconds']/b for r, b in zip(rs, base)]
+        out[name] = dict(runs=rs, accuracy=summary(rs, 'accuracy'), seconds=summary(rs, 'seconds'),
+                         ratio=dict(mean=statistics.mean(ratios), std=statistics.stdev(ratios) if len(ratios) > 1 else 0.,
+                                    min=min(ratios), max=max(ratios), per_seed=ratios))
+        a, q = out[name]['accuracy'], out[name]['ratio']
+        print(f"{name:22s} accuracy {a['mean']:.4f} (min {a['min']:.4f}); time / public fast's: {q['mean']:.2f}x "
+              f"± {q['std']:.2f} (min {q['min']:.2f}, max {q['max']:.2f})")
+    return out
+
+def goals(table):
+    "The issue's goals, judged on every seed: (name, the entry it uses, met, the numbers)"
+    res = []
+    def judge(goal, name, acc, most):
+        e = table.get(name)
+        if e is None: res.append(dict(goal=goal, entry=name, met=False, note='not run')); return
+        accs, ratios = [r['accuracy'] for r in e['runs']], e['ratio']['per_seed']
+        met = min(accs) >= acc and max(ratios) <= most
+        res.append(dict(goal=goal, entry=name, met=met, worst_accuracy=min(accs), worst_ratio=round(max(ratios), 3),
+                        mean_ratio=round(e['ratio']['mean'], 3)))
+        print(f"goal {goal}: {name}: worst accuracy {min(accs):.4f} (needs {acc}), worst ratio {max(ratios):.2f}x "
+              f"(needs at most {most}x): {'met' if met else 'NOT met'}")
+    judge('time to 99% at most 0.35x', 'fast_cnn (ours)', 0.99, 0.35)
+    judge('time to 99.5% at most 3x', 'best_cnn (ours)', 0.995, 3)
+    judge('best single model at least 0.997 within 40x', 'best_cnn (ours)', 0.997, 40)
+    return res
+
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--quick', action='store_true', help='only the time-to-99%% recipe')
     ap.add_argument('--seeds', type=int, default=3)
     ap.add_argument('--epochs', type=float, default=BEST_RECIPE['epochs'], help="best_cnn's epochs")
     ap.add_argument('--compare', action='store_true', help='also time the engine against the old hand-written loop, side by side')
+    ap.add_argument('--no-peers', action='store_true', help='leave out the public recipes trained beside ours')
     args = ap.parse_args()
     warnings.filterwarnings('ignore')
     gflops = matmul_gflops()
     print(f"machine: {os.cpu_count()} CPUs, {torch.get_num_threads()} torch threads, {gflops:.0f} GFLOP/s float32 matmul")
     data = (*cnn_tensors('train'), *cnn_tensors('test'))
-    res = {'time to 99%': recipe('time to 99%', fast_cnn, args.seeds, data, 0.99, 6, **FAST_RECIPE)}
-    if not args.quick:
-        res['best accuracy'] = recipe('best accuracy', best_cnn, args.seeds, data, 0.996, 180, score='tta_accuracy',
-                                      **{**BEST_RECIPE, 'epochs': args.epochs})
+    res = {}
+    if args.no_peers:   # ours alone, judged on seconds
+        res['time to 99%'] = recipe('time to 99%', fast_cnn, args.seeds, data, 0.99, 6, **FAST_RECIPE)
+        if not args.quick:
+            res['best accuracy'] = recipe('best accuracy', best_cnn, args.seeds, data, 0.996, 180, score='tta_accuracy',
+                                          **{**BEST_RECIPE, 'epochs': args.epochs})
+    else:               # ours beside the peers, judged on ratios
+        entries = {'public fast': train_public_fast, 'fast_cnn (ours)': ours(fast_cnn, FAST_RECIPE)}
+        if not args.quick:
+            entries['pytorch example'] = train_pytorch_example
+            entries['best_cnn (ours)'] = ours(best_cnn, {**BEST_RECIPE, 'epochs': args.epochs})
+        res['side by side'] = side_by_side(entries, args.seeds, data)
+        res['goals'] = goals(res['side by side'])
     if args.compare: res['compare'] = compare(args.seeds, data)
     out = Path(__file__).parent/'results'
     out.mkdir(exist_ok=True)
-    meta = dict(seeds=args.seeds, quick=args.quick, cpus=os.cpu_count(), torch_threads=torch.get_num_threads(), matmul_gflops=round(gflops),
+    meta = dict(seeds=args.seeds, quick=args.quick, peers=not args.no_peers, cpus=os.cpu_count(), torch_threads=torch.get_num_threads(), matmul_gflops=round(gflops),
                 python=platform.python_version(), torch=torch.__version__, when=time.strftime('%Y-%m-%d'))
     fn = out/('fast_mnist_quick.json' if args.quick else 'fast_mnist.json')
     with atomic_save(fn, 'w') as f: f.write(json.dumps(dict(meta=meta, recipes=res), indent=2) + '\n')

@@ -232,10 +232,11 @@ def resnet_on_folders(share:float=1., # share of the 60,000 training PNGs to tra
                       progress:bool=True, # show a progress bar
                      ) -> tuple: # the fastai `Learner` and its accuracy on the 10,000 test PNGs
     "The chapter's resnet18 route on ten digits: `vision_learner` trained on the `mnist_png` folders' `training/`, scored once on `testing/`"
-    from fastai.vision.all import (CategoryBlock, DataBlock, F, ImageBlock, IndexSplitter, URLs, accuracy, get_image_files,
-                                   parent_label, resnet18, set_seed, untar_data, vision_learner)
+    from fastai.vision.all import (CategoryBlock, DataBlock, F, ImageBlock, IndexSplitter, accuracy, get_image_files,
+                                   parent_label, resnet18, set_seed, vision_learner)
+    from digitlab.data import mnist_full
     set_seed(seed, reproducible=True)
-    path = untar_data(URLs.MNIST)
+    path = mnist_full(verbose=False)   # the data lesson's mnist_png, built here if it is missing; `untar_data(URLs.MNIST)` returns it after
     train, test = get_image_files(path/'training'), get_image_files(path/'testing')
     if share < 1: train = train[torch.randperm(len(train), generator=torch.Generator().manual_seed(seed))[:round(share*len(train))].tolist()]
     items = train + test
