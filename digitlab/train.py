@@ -74,8 +74,8 @@ def ten_with_learner(data:tuple, # `(x, y, x_eval, y_eval)`: images (N, 28, 28) 
 
 # %% ../nbs/10_ten_digits.ipynb #83f09107
 MLP_RECIPES = {   # the fully connected nets of this lesson: layer sizes, epochs, and the learning rate (plain SGD, batches of 128)
-    'linear':       dict(sizes=(784, 10), epochs=10, lr=0.5),             # that the validation digits preferred:
-    'two layers':   dict(sizes=(784, 128, 10), epochs=15, lr=0.5),        # see "Experiments" below
+    'linear':       dict(sizes=(784, 10), epochs=10, lr=0.5),             # 0.5: the validation digits' choice
+    'two layers':   dict(sizes=(784, 128, 10), epochs=15, lr=0.5),        # for the two-layer net ("Experiments" below)
     'three layers': dict(sizes=(784, 256, 128, 10), epochs=15, lr=0.5),
 }
 def train_mlp(name:str, # a key of `MLP_RECIPES`
@@ -88,7 +88,7 @@ def train_mlp(name:str, # a key of `MLP_RECIPES`
 
 # %% ../nbs/10_ten_digits.ipynb #447c40e7
 FAST_RECIPE = dict(epochs=1.1, lr=0.02, bs=128)               # `fast_cnn`: time to 99%
-BEST_RECIPE = dict(epochs=8, lr=0.02, bs=256, augment=True)   # `best_cnn`: 99.6% in under three minutes
+BEST_RECIPE = dict(epochs=8, lr=0.02, bs=256, augment=True)   # `best_cnn`: 99.6% in a few minutes
 
 # %% ../nbs/10_ten_digits.ipynb #d04083cf
 def random_affine(xb:torch.Tensor, # a normalised batch (N, 1, H, W)
