@@ -63,8 +63,7 @@ def recipe(name, make, seeds, data, target_acc, budget_s, score='accuracy', **kw
     "Train `make()` with `train_cnn` once per seed; the target is judged on `score`: 'accuracy' or 'tta_accuracy'"
     runs = []
     for s in range(seeds):
-        r = train_cnn(make(), seed=s, data=data, progress=False, **kw)
-        r['tta_accuracy'] = (cnn_probs(r.pop('model'), data[2], tta=True).argmax(1) == data[3]).sum().item()/len(data[3])
+        r = ours(make, kw)(s, data)
         runs.append(r)
         print(f"{name:14s} seed {s}: {r['accuracy']:.4f} test accuracy ({r['tta_accuracy']:.4f} with test-time shifts) "
               f"after {r['seconds']:6.1f} s of training")

@@ -6,21 +6,20 @@ Docs: https://digitlab.github.io/digitlab/draw_app.html.md"""
 
 # %% ../nbs/10c_draw_app.ipynb #0b321c94
 from __future__ import annotations
-import os, socket, sys, time
+import os, socket, time
 from functools import partial
 import numpy as np, torch
 from PIL import Image, ImageDraw
 from scipy import ndimage
-from filelock import FileLock
-from .data import load_mnist, short_path
-from .images import DigitImageError, as_image, centre_by_mass, fit_into_box, keep_strokes
-from .inference import DigitModel, DigitModelError, default_model, default_model_path, train_digit_model
+from .data import load_mnist
+from .images import DigitImageError, as_image, centre_by_mass, fit_into_box, keep_strokes, shrink_to
+from .inference import DigitModel, default_model
 from .pixels import mean_digits, nearest_mean
 
 # %% auto #0
 __all__ = ['DIGIT_STROKES', 'MNIST_STROKE', 'UNSURE_BELOW', 'MOST_INK', 'draw_digit', 'canvas_rgba', 'canvas_ink',
            'canvas_is_empty', 'stroke_width', 'ink_extent', 'even_strokes', 'mnistify_drawing', 'verdict',
-           'cached_model', 'course_models', 'read_with', 'read_canvas', 'build_app', 'check_port', 'serve_app']
+           'course_models', 'read_with', 'read_canvas', 'build_app', 'check_port', 'serve_app']
 
 # %% ../nbs/10c_draw_app.ipynb #8a8347da
 def _arc(cx, cy, rx, ry, a0, a1, n=24):
@@ -129,10 +128,7 @@ def mnistify_drawing(item, # a drawing: path, PIL image, array, tensor, or a Gra
                      size:int=28, # the side of the output image
                     ) -> torch.Tensor: # (size, size), 0 paper to 1 ink
     "A drawing made to look like an MNIST digit: ink from its alpha or colour, dust dropped, strokes as wide as MNIST's, fitted, centred"
-    ink = canvas_ink(canvas_rgba(item))
-    if max(ink.shape) > 512:
-        h, w = (max(2, round(n*512/max(ink.shape))) for n in ink.shape)
-        ink = np.asarray(Image.fromarray(ink).resize((w, h), Image.Resampling.BOX))
+    ink = shrink_to(canvas_ink(canvas_rgba(item)))
     if canvas_is_empty(ink): raise DigitImageError("the canvas is empty: draw a digit first")
     return torch.from_numpy(centre_by_mass(fit_into_box(even_strokes(keep_strokes(ink/ink.max())), box), size))
 
@@ -155,28 +151,12 @@ def verdict(probs:torch.Tensor, # the model's class probabilities for `x`
     return f"**{d1}** ({p1:.0%} sure)"
 
 # %% ../nbs/10c_draw_app.ipynb #1f6c31cd
-def cached_model(arch:str, # 'linear', 'mlp' or 'cnn' (which is `default_model`)
-                 verbose:bool=True, # say when it trains, and where it saves
-                ) -> DigitModel:
-    "The course's ten-digit `arch`: loaded from beside `default_model_path`, or trained once with its recipe in `ARCHS` and saved there"
-    if arch == 'cnn': return default_model(verbose)
-    fn = default_model_path().with_name(f'digits_{arch}.pt')
-    fn.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(fn) + '.lock'):
-        if fn.exists():
-            try: return DigitModel.load(fn)
-            except DigitModelError as e: print(f"{e}; training a new one", file=sys.stderr)
-        if verbose: print(f"training the {arch} model once (a few seconds); it will be saved in {short_path(fn)}", file=sys.stderr)
-        m = train_digit_model(arch, 'full', progress=False)
-        m.save(fn)
-        return m
-
 def course_models(model:DigitModel|None=None, # the CNN's place; None: `default_model`
                   verbose:bool=True, # say when a model trains
                  ) -> dict:
     "The course's readers of a 28x28 digit, by name: the mean training images (pixel similarity), the linear model, the two-layer net, `model`"
-    return {'nearest mean': mean_digits(*load_mnist('train')), 'linear model': cached_model('linear', verbose),
-            'two-layer net': cached_model('mlp', verbose), 'CNN': model if model is not None else default_model(verbose)}
+    return {'nearest mean': mean_digits(*load_mnist('train')), 'linear model': default_model(verbose, 'linear'),
+            'two-layer net': default_model(verbose, 'mlp'), 'CNN': model if model is not None else default_model(verbose)}
 
 # %% ../nbs/10c_draw_app.ipynb #24bce251
 def read_with(reader, # a `DigitModel`, or mean images (10, 28, 28) from `mean_digits`

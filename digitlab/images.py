@@ -11,7 +11,7 @@ import numpy as np, torch
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 # %% auto #0
-__all__ = ['DigitImageError', 'as_image', 'grey_pixels', 'load_digit_image', 'ink_on_black', 'keep_strokes', 'fit_into_box', 'centre_by_mass', 'mnistify']
+__all__ = ['DigitImageError', 'as_image', 'grey_pixels', 'load_digit_image', 'ink_on_black', 'keep_strokes', 'fit_into_box', 'centre_by_mass', 'shrink_to', 'mnistify']
 
 # %% ../nbs/07_resnet.ipynb #9188a8bc
 class DigitImageError(ValueError):
@@ -115,6 +115,14 @@ def centre_by_mass(small:np.ndarray, # the fitted digit, from `fit_into_box`
     return out
 
 # %% ../nbs/10a_your_digits.ipynb #0d80e06d
+def shrink_to(a:np.ndarray, # grey or ink levels (H, W), float32
+              side:int=512, # the longest side to keep, in pixels
+             ) -> np.ndarray:
+    "`a` shrunk by averaging blocks of pixels until its longer side is at most `side` (a phone photo's 4,000 pixels are not needed to find a 20-pixel digit)"
+    if max(a.shape) <= side: return a
+    h, w = (max(2, round(n*side/max(a.shape))) for n in a.shape)
+    return np.asarray(Image.fromarray(a).resize((w, h), Image.Resampling.BOX))
+
 def mnistify(item, # a path, PIL image, array or tensor, any size or colour
              box:int=20, # the digit's longer side, in pixels, after fitting
              size:int=28, # the side of the output image
@@ -123,7 +131,4 @@ def mnistify(item, # a path, PIL image, array or tensor, any size or colour
     a = grey_pixels(item)
     src = str(item) if isinstance(item, (str, Path)) else 'the image'
     if min(a.shape) < 2: raise DigitImageError(f"{src}: too small to hold a digit ({a.shape[1]}x{a.shape[0]} pixels)")
-    if max(a.shape) > 512:   # a phone photo: finding a 20-pixel digit needs no 4,000 pixels across
-        h, w = (max(2, round(n*512/max(a.shape))) for n in a.shape)
-        a = np.asarray(Image.fromarray(a).resize((w, h), Image.Resampling.BOX))
-    return torch.from_numpy(centre_by_mass(fit_into_box(keep_strokes(ink_on_black(a, src)), box), size))
+    return torch.from_numpy(centre_by_mass(fit_into_box(keep_strokes(ink_on_black(shrink_to(a), src)), box), size))

@@ -105,22 +105,24 @@ def train_digit_model(arch:str='cnn', # a key of `ARCHS`: linear, mlp, cnn or re
     return DigitModel(arch, classes, r['model'], meta)
 
 # %% ../nbs/10a_your_digits.ipynb #54f280fe
-def default_model_path() -> Path:
-    "Where `default_model` keeps the course's default model: in fastai's model folder"
-    return fastai_path('model')/'digitlab'/'digits_cnn.pt'
+def default_model_path(arch:str='cnn', # a key of `ARCHS`
+                      ) -> Path:
+    "Where `default_model` keeps the course's ten-digit model of `arch`: in fastai's model folder"
+    return fastai_path('model')/'digitlab'/f'digits_{arch}.pt'
 
 def default_model(verbose:bool=True, # say when it trains, and where it saves
+                  arch:str='cnn', # the architecture: the `cnn` is the default model; the app also keeps a `linear` and an `mlp`
                  ) -> DigitModel:
-    "The default ten-digit model: loaded from `default_model_path`, or trained once with the `cnn` recipe and saved there"
-    fn = default_model_path()
+    "The course's ten-digit model of `arch`: loaded from `default_model_path`, or trained once with its recipe in `ARCHS` and saved there"
+    fn = default_model_path(arch)
     fn.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(fn) + '.lock'):
         if fn.exists():
             try: return DigitModel.load(fn)
             except DigitModelError as e: print(f"{e}; training a new one", file=sys.stderr)
-        if verbose: print(f"No trained model yet: training the fast ten-digit recipe once (cnn, {ARCHS['cnn'][1]['epochs']} epochs); "
+        if verbose: print(f"No trained model yet: training the {arch} ten-digit recipe once ({ARCHS[arch][1]['epochs']} epochs); "
                           f"it will be saved in {short_path(fn)}", file=sys.stderr)
-        m = train_digit_model('cnn', 'full', progress=verbose)
+        m = train_digit_model(arch, 'full', progress=verbose)
         m.save(fn)
         if verbose: print(f"trained in {m.meta['seconds']} s: {m.meta['accuracy']:.2%} of MNIST's test digits right", file=sys.stderr)
         return m

@@ -49,13 +49,13 @@ def _pixel_similarity(quick, seed):
     return ((is_3(v3, mean3, mean7).float().mean() + (~is_3(v7, mean3, mean7)).float().mean())/2).item()
 
 # %% ../nbs/10b_results.ipynb #9627c7f4
-def _nearest_mean(quick, seed):
-    (x, y), (xt, yt) = load_mnist('train'), load_mnist('test')
-    return (nearest_mean(xt, mean_digits(x, y)) == yt).float().mean().item()
-
 def _train_test():
     (x, y), (xt, yt) = load_mnist('train'), load_mnist('test')
     return x, y, xt, yt
+
+def _nearest_mean(quick, seed):
+    x, y, xt, yt = _train_test()
+    return (nearest_mean(xt, mean_digits(x, y)) == yt).float().mean().item()
 
 def _classifier(name, quick_epochs=3):
     def run(quick, seed): return score_mlp(name, seed, progress=False, **({'epochs': quick_epochs} if quick else {}))

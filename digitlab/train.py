@@ -24,6 +24,11 @@ from .models import DigitClassifier
 __all__ = ['MLP_RECIPES', 'FAST_RECIPE', 'BEST_RECIPE', 'TTA_SHIFTS', 'ten_by_hand', 'fit_scoring_once', 'ten_with_learner', 'train_mlp', 'random_affine', 'RandomAffine', 'TrainTimer', 'train_cnn', 'shift_images', 'cnn_probs', 'confusion', 'plot_confusion', 'top_losses', 'describe_prediction', 'resnet_on_folders', 'score_mlp', 'ARCHS']
 
 # %% ../nbs/10_ten_digits.ipynb #23aeda1a
+def _pair_loader(x, y, bs):
+    "The chapter's batches: a fastai `DataLoader` over a list of (flattened image, digit) pairs, in order"
+    from fastai.data.load import DataLoader
+    return DataLoader(list(zip(x.view(-1, 784), y)), bs=bs)
+
 def ten_by_hand(data:tuple, # `(x, y, x_eval, y_eval)`: images (N, 28, 28) and digits, to train on and to score
                 epochs:int=3, # passes over the training digits
                 lr:float=1., # the chapter's learning rate
@@ -31,11 +36,10 @@ def ten_by_hand(data:tuple, # `(x, y, x_eval, y_eval)`: images (N, 28, 28) and d
                 seed:int=0, # seeds the starting weights
                ) -> float: # accuracy on the eval digits
     "The SGD lesson's route on ten digits: `init_params` and `linear1` with ten columns, our `cross_entropy`, SGD by hand"
-    from fastai.data.load import DataLoader
     x, y, xe, ye = data
     torch.manual_seed(seed)
     w, b = init_params((28*28, 10)), init_params(10)          # ten columns of weights: one per digit
-    dl = DataLoader(list(zip(x.view(-1, 784), y)), bs=bs)     # in order, as in the chapter
+    dl = _pair_loader(x, y, bs)                               # in order, as in the chapter
     for _ in range(epochs):
         for xb, yb in dl:
             cross_entropy(linear1(xb, w, b), yb).backward()
@@ -61,14 +65,13 @@ def ten_with_learner(data:tuple, # `(x, y, x_eval, y_eval)`: images (N, 28, 28) 
                     ) -> float: # accuracy on the eval digits
     "The fastai Learner lesson's route on ten digits: `nn.Linear(784, 10)`, plain `SGD`, our `cross_entropy`, fastai's `Learner`"
     from fastai.data.core import DataLoaders
-    from fastai.data.load import DataLoader
     from fastai.learner import Learner
     from fastai.metrics import accuracy
     from fastai.optimizer import SGD
     import fastai.callback.progress   # gives `Learner.no_bar`
     x, y, xe, ye = data
     torch.manual_seed(seed)
-    dls = DataLoaders(DataLoader(list(zip(x.view(-1, 784), y)), bs=bs), DataLoader(list(zip(xe.view(-1, 784), ye)), bs=bs))
+    dls = DataLoaders(_pair_loader(x, y, bs), _pair_loader(xe, ye, bs))
     learn = Learner(dls, nn.Linear(28*28, 10), opt_func=SGD, loss_func=cross_entropy, metrics=accuracy)
     with learn.no_bar(): return fit_scoring_once(learn, lambda cb: learn.fit(epochs, lr, cbs=cb))
 
