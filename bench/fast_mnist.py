@@ -29,6 +29,10 @@ background load cancel out of the ratios:
   channels), max-pool, dropout 0.25, linear 9216 -> 128, dropout 0.5, linear to 10; Adadelta at 1.0,
   shuffled batches of 64. Batches are sliced from the tensors in memory, not read through a DataLoader,
   which makes it faster than the example itself: its ratio is, if anything, flattering to it.
+Beside them, for the goal of 99.5% within 3x: `fast_cnn` trained 5 epochs instead of 1.1 (`MID_RECIPE`), the
+best candidate for it on the validation digits in bench/speed_study.py (0.9924 there, against 0.9923 for
+`best_cnn` trained 2 epochs, which takes longer); and for the goal of 0.997 within 40x, `best_cnn` trained 16
+epochs instead of 8 (0.9954 on the validation digits against 0.9947; an average of the weights added nothing).
 Every training time is reported as a ratio to the public fast recipe's time on the same seed (mean, spread
 and min over the seeds), and the issue's goals are judged on those ratios: time to 99% at most 0.35x, time to
 99.5% at most 3x, and a best single model of at least 0.997 within 40x, on every seed.
@@ -45,15 +49,7 @@ from digitlab.loaders import cnn_tensors
 from digitlab.models import best_cnn, fast_cnn
 from digitlab.train import BEST_RECIPE, FAST_RECIPE, cnn_probs, random_affine, train_cnn
 from digitlab.optim import MiniOneCycle
-
-def matmul_gflops(n=1024, reps=5):
-    "The machine's float32 matrix-multiply speed on all threads torch uses, GFLOP/s (median of `reps`)"
-    a, b = torch.randn(n, n), torch.randn(n, n)
-    for _ in range(3): a@b
-    times = []
-    for _ in range(reps):
-        t = time.perf_counter(); a@b; times.append(time.perf_counter() - t)
-    return 2*n**3/statistics.median(times)/1e9
+from digitlab.results import matmul_gflops
 
 def summary(runs, key):
     v = [r[key] for r in runs]
@@ -163,6 +159,10 @@ def train_pytorch_example(seed, data):
     seconds = time.perf_counter() - start
     return dict(seconds=seconds, accuracy=_score(model, xt, yt), seed=seed)
 
+MID_RECIPE = dict(FAST_RECIPE, epochs=5)   # the candidate for 99.5% within 3x: bench/speed_study.py's best on the validation digits
+MID_NAME = 'fast_cnn, 5 epochs (ours)'
+LONG_NAME = 'best_cnn, 16 epochs (ours)'   # the candidate for 0.997 within 40x: BEST_RECIPE trained twice as long (speed_study.py)
+
 def ours(make, recipe_kw):
     def run(seed, data):
         r = train_cnn(make(), seed=seed, data=data, progress=False, **recipe_kw)
@@ -191,20 +191,21 @@ def side_by_side(entries, seeds, data):
     return out
 
 def goals(table):
-    "The issue's goals, judged on every seed: (name, the entry it uses, met, the numbers)"
+    "The issue's goals, judged on every seed: for each goal, every entry tried for it, met or not, with its numbers"
     res = []
-    def judge(goal, name, acc, most):
-        e = table.get(name)
-        if e is None: res.append(dict(goal=goal, entry=name, met=False, note='not run')); return
-        accs, ratios = [r['accuracy'] for r in e['runs']], e['ratio']['per_seed']
-        met = min(accs) >= acc and max(ratios) <= most
-        res.append(dict(goal=goal, entry=name, met=met, worst_accuracy=min(accs), worst_ratio=round(max(ratios), 3),
-                        mean_ratio=round(e['ratio']['mean'], 3)))
-        print(f"goal {goal}: {name}: worst accuracy {min(accs):.4f} (needs {acc}), worst ratio {max(ratios):.2f}x "
-              f"(needs at most {most}x): {'met' if met else 'NOT met'}")
-    judge('time to 99% at most 0.35x', 'fast_cnn (ours)', 0.99, 0.35)
-    judge('time to 99.5% at most 3x', 'best_cnn (ours)', 0.995, 3)
-    judge('best single model at least 0.997 within 40x', 'best_cnn (ours)', 0.997, 40)
+    def judge(goal, names, acc, most):
+        for name in names:
+            e = table.get(name)
+            if e is None: res.append(dict(goal=goal, entry=name, met=False, note='not run')); continue
+            accs, ratios = [r['accuracy'] for r in e['runs']], e['ratio']['per_seed']
+            met = min(accs) >= acc and max(ratios) <= most
+            res.append(dict(goal=goal, entry=name, met=met, worst_accuracy=min(accs), worst_ratio=round(max(ratios), 3),
+                            mean_ratio=round(e['ratio']['mean'], 3)))
+            print(f"goal {goal}: {name}: worst accuracy {min(accs):.4f} (needs {acc}), worst ratio {max(ratios):.2f}x "
+                  f"(needs at most {most}x): {'met' if met else 'NOT met'}")
+    judge('time to 99% at most 0.35x', ['fast_cnn (ours)'], 0.99, 0.35)
+    judge('time to 99.5% at most 3x', [MID_NAME, 'best_cnn (ours)'], 0.995, 3)
+    judge('best single model at least 0.997 within 40x', ['best_cnn (ours)', LONG_NAME], 0.997, 40)
     return res
 
 if __name__ == '__main__':
@@ -229,7 +230,9 @@ if __name__ == '__main__':
         entries = {'public fast': train_public_fast, 'fast_cnn (ours)': ours(fast_cnn, FAST_RECIPE)}
         if not args.quick:
             entries['pytorch example'] = train_pytorch_example
+            entries[MID_NAME] = ours(fast_cnn, MID_RECIPE)
             entries['best_cnn (ours)'] = ours(best_cnn, {**BEST_RECIPE, 'epochs': args.epochs})
+            entries[LONG_NAME] = ours(best_cnn, {**BEST_RECIPE, 'epochs': 2*args.epochs})
         res['side by side'] = side_by_side(entries, args.seeds, data)
         res['goals'] = goals(res['side by side'])
     if args.compare: res['compare'] = compare(args.seeds, data)

@@ -166,8 +166,9 @@ examples:
 
 _REPRODUCE_HELP = """Prints the results table (model, data set, reference, ours, floor, seconds), with a progress bar, and
 writes it to OUT as results.json, results.md and results.png. Exits with 1 if any model falls below
-its floor. The full run takes several minutes on a laptop CPU; --quick trains the long ones for fewer
-epochs, with lower floors (a few minutes at most).
+its floor. The full run takes several minutes on a laptop CPU, and says roughly how many before it starts;
+--quick trains the long ones for fewer epochs, with lower floors (a few minutes at most). The ten-digit
+models train on a GPU when there is one; DIGITLAB_DEVICE=cpu (or cuda:1, mps) chooses.
 
 examples:
   digitlab reproduce                  # everything, as the lessons do it
@@ -177,6 +178,8 @@ _TRAIN_HELP = """Models: linear (one layer), mlp (two layers, 128 hidden units),
 randomly rotated, scaled and shifted digits), resnet18 (from scratch). Data: sample (3s and 7s, as in
 the book's chapter) or full (all ten digits). Each model has a recipe (epochs, learning rate) that
 --epochs and --lr override; training is one-cycle AdamW on MNIST's images scaled to mean 0, std 1.
+It runs on a GPU when there is one (CUDA, or Apple's MPS), on the CPU otherwise, and says which first;
+DIGITLAB_DEVICE=cpu (or cuda:1, mps) chooses.
 
 examples:
   digitlab train --data full --model cnn                  # under a minute on a laptop CPU

@@ -17,7 +17,7 @@ from fastai.data.external import fastai_path
 import digitlab
 from .data import short_path
 from .images import DigitImageError, mnistify
-from .loaders import MNIST_STATS, digit_tensors
+from .loaders import MNIST_STATS, digit_tensors, pick_device
 from .train import ARCHS, cnn_probs, train_cnn
 
 # %% auto #0
@@ -41,8 +41,8 @@ class DigitModel:
     def probs(self,
               x:torch.Tensor, # MNIST-style images (N, 28, 28) between 0 and 1
              ) -> torch.Tensor:
-        "Class probabilities (N, classes) for MNIST-style images `x`, (N, 28, 28) between 0 and 1 (from `mnistify`)"
-        return cnn_probs(self.model, ((x.float() - MNIST_STATS[0])/MNIST_STATS[1]).reshape(-1, 1, 28, 28))
+        "Class probabilities (N, classes) for MNIST-style images `x`, (N, 28, 28) between 0 and 1 (from `mnistify`), computed on `pick_device()`"
+        return cnn_probs(self.model.to(pick_device()), ((x.float() - MNIST_STATS[0])/MNIST_STATS[1]).reshape(-1, 1, 28, 28))
 
     def predict(self,
                 item, # anything `mnistify` reads: a path, PIL image, array or tensor
@@ -64,7 +64,8 @@ def save(self:DigitModel,
     "Write the model to `fname` (conventionally `.pt`), atomically: a reader never sees half a file"
     fname = Path(fname); fname.parent.mkdir(parents=True, exist_ok=True)
     record = dict(format='digitlab-model', version=1, arch=self.arch, classes=self.classes,
-                  stats=list(MNIST_STATS), meta=self.meta, state_dict=self.model.state_dict())
+                  stats=list(MNIST_STATS), meta=self.meta,
+                  state_dict={k: v.cpu() for k, v in self.model.state_dict().items()})   # a file that loads on any device
     with atomic_save(fname) as f: torch.save(record, f)
     return fname
 

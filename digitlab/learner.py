@@ -6,13 +6,13 @@ Docs: https://digitlab.github.io/digitlab/learner.html.md"""
 
 # %% ../nbs/09_learner.ipynb #e7dcfd11
 from __future__ import annotations
-import math
+import math, time
 from operator import attrgetter
 import torch
 import matplotlib.pyplot as plt
 from fastcore.basics import patch
 from fastprogress.fastprogress import master_bar, progress_bar
-from .loaders import pick_device
+from .loaders import device_name, pick_device
 
 # %% auto #0
 __all__ = ['EVENTS', 'CancelBatch', 'CancelEpoch', 'CancelFit', 'MiniCallback', 'MiniRecorder', 'MiniProgress', 'MiniLearner',
@@ -80,13 +80,30 @@ def plot(self:MiniRecorder,
 
 # %% ../nbs/09_learner.ipynb #c086818a
 class MiniProgress(MiniCallback):
-    "fastprogress bars over epochs and batches, and one printed row per epoch"
+    "fastprogress bars over epochs and batches, one printed row per epoch; says the device first, and how long a long run will take"
     order = 10
+    def __init__(self, warmup:int=2, # batches left out of the estimate (the first ones are slow)
+                 timed:int=10, # batches timed for the estimate
+                 say_above:float=60., # print the estimate when the run will take longer than this, in seconds
+                ): self.warmup, self.timed, self.say_above = warmup, timed, say_above
     def before_fit(self):
+        print(f"training on {device_name(self.learn.device)}")
         self.learn.epochs = self.mbar = master_bar(self.learn.epochs)
-        self.first = True
+        self.first, self.t0 = True, None
     def _wrap(self): self.learn.dl = progress_bar(self.learn.dl, leave=False, parent=self.mbar)
     before_train = before_validate = _wrap
+    def _now(self):
+        if self.learn.device.type == 'cuda': torch.cuda.synchronize()   # a GPU works ahead of Python: wait for it
+        return time.perf_counter()
+    def after_batch(self):
+        l = self.learn
+        if not l.training or l.epoch: return
+        if l.train_iter == self.warmup: self.t0 = self._now()
+        elif l.train_iter == self.warmup + self.timed and self.t0 is not None:
+            secs = (self._now() - self.t0)/self.timed*l.total_iters
+            if secs > self.say_above:
+                gpu = " (a GPU takes a small part of that: see `pick_device`)" if l.device.type == 'cpu' else ''
+                print(f"this run will take about {round(secs/60, 1):g} minutes of training on {device_name(l.device)}{gpu}")
     def after_epoch(self):
         rec = self.learn.recorder
         if not rec.values: return

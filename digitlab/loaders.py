@@ -11,7 +11,7 @@ from .sgd import batch_accuracy, sample_loaders
 from .losses import mnist_loss
 
 # %% auto #0
-__all__ = ['sample_dls', 'fit_sample_learner', 'TensorLoader', 'pick_device', 'MNIST_STATS', 'valid_split', 'cnn_tensors', 'DATA_SETS', 'digit_tensors']
+__all__ = ['sample_dls', 'fit_sample_learner', 'TensorLoader', 'pick_device', 'device_name', 'MNIST_STATS', 'valid_split', 'cnn_tensors', 'DATA_SETS', 'digit_tensors']
 
 # %% ../nbs/05_fastai_learner.ipynb #b605c8d1
 def sample_dls(bs:int=256, # batch size
@@ -75,6 +75,18 @@ def pick_device(device=None, # a device or its name; None: `DIGITLAB_DEVICE`, el
     if torch.cuda.is_available(): return torch.device('cuda')
     if getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available(): return torch.device('mps')
     return torch.device('cpu')
+
+# %% ../nbs/09_learner.ipynb #399468d7
+def device_name(device=None, # a device or its name; None: `pick_device()`
+               ) -> str:
+    "A device in words, for messages: 'the CPU (2 threads)', 'CUDA GPU 0 (NVIDIA H100 80GB HBM3)', 'the Apple GPU (MPS)'"
+    d = pick_device(device)
+    if d.type == 'cpu': return f"the CPU ({torch.get_num_threads()} threads)"
+    if d.type == 'mps': return "the Apple GPU (MPS)"
+    if d.type == 'cuda':
+        i = d.index if d.index is not None else torch.cuda.current_device()
+        return f"CUDA GPU {i} ({torch.cuda.get_device_name(i)})"
+    return str(d)
 
 # %% ../nbs/10_ten_digits.ipynb #32fc6283
 from .data import load_mnist

@@ -84,7 +84,7 @@ class DigitClassifier(nn.Module):
         "Class probabilities for a batch of images, or for one image (28x28 or 784 pixels)"
         one = x.dim() == 1 or (x.dim() == 2 and x.shape == (28, 28))
         self.eval()
-        with torch.no_grad(): p = softmax(self(x[None] if one else x))
+        with torch.no_grad(): p = softmax(self((x[None] if one else x).to(next(self.parameters()).device))).cpu()
         return p[0] if one else p
 
     def plot_history(self,
@@ -104,11 +104,12 @@ def fit(self:DigitClassifier,
         progress:bool=True, # show progress bars
         device=None, # where to train: see `pick_device`
        ):
-    "Train with cross-entropy; append each epoch's training loss (and validation loss and accuracy, if any) to `history`"
+    "Train with cross-entropy on `device`; append each epoch's training loss (and validation loss and accuracy, if any) to `history`; the net ends on the CPU"
     from fastai.metrics import accuracy   # here, not at the top: reading a digit with a saved model needs no metrics
     learn = MiniLearner((train_dl, valid_dl), self, cross_entropy, opt_func, lr=lr, metrics=[accuracy],
                         progress=progress, device=device)
     learn.fit(epochs)
+    self.cpu()   # handed back on the CPU, where the lessons' tensors are, like `train_cnn`'s nets
     self.lr = lr
     self.history += [dict(epoch=len(self.history) + i + 1, train_loss=r[1], **(dict(valid_loss=r[2], valid_acc=r[3]) if len(r) > 2 else {}))
                      for i, r in enumerate(learn.recorder.values)]

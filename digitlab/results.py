@@ -19,13 +19,14 @@ from .data import load_mnist
 from .pixels import is_3, mean_digits, nearest_mean
 from .sgd import train_linear_by_hand
 from .optim import train_linear_basic_optim
-from .loaders import fit_sample_learner
+from .loaders import device_name, fit_sample_learner, pick_device
 from .models import best_cnn, fast_cnn, train_simple_net
 from .train import BEST_RECIPE, FAST_RECIPE, resnet_on_folders, score_mlp, ten_by_hand, ten_with_learner, train_cnn
 from .inference import train_digit_model
 
 # %% auto #0
-__all__ = ['EXPERIMENTS', 'Experiment', 'reproduce', 'results_markdown', 'plot_results', 'write_results']
+__all__ = ['EXPERIMENTS', 'FULL_RUN', 'Experiment', 'matmul_gflops', 'full_run_estimate', 'reproduce', 'results_markdown',
+           'plot_results', 'write_results']
 
 # %% ../nbs/10b_results.ipynb #82c1c33d
 @dataclass
@@ -103,6 +104,24 @@ EXPERIMENTS = [
                _trained('cnn', 'full', None, 1)),
 ]
 
+# %% ../nbs/10b_results.ipynb #b6c6805d
+FULL_RUN = dict(seconds=343, gflops=203)   # the full table's last run on the course's 2-core CPU (the seconds column below), and that CPU's speed
+
+def matmul_gflops(n:int=1024, # the matrices' side
+                  reps:int=5, # timed products; the median counts
+                 ) -> float:
+    "This CPU's float32 matrix-multiply speed on the threads torch uses, in GFLOP/s (median of `reps`; about 0.1 s)"
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    for _ in range(2): a@b
+    times = []
+    for _ in range(reps):
+        t = time.perf_counter(); a@b; times.append(time.perf_counter() - t)
+    return 2*n**3/np.median(times)/1e9
+
+def full_run_estimate() -> float:
+    "Roughly how many seconds the full table takes on this CPU: the course CPU's time, scaled by the two CPUs' matmul speeds"
+    return FULL_RUN['seconds']*FULL_RUN['gflops']/matmul_gflops()
+
 # %% ../nbs/10b_results.ipynb #74bc24db
 def reproduce(quick:bool=False, # fewer epochs for the long experiments, with their lower floors
               experiments:list|None=None, # the rows to run; default `EXPERIMENTS`
@@ -111,6 +130,10 @@ def reproduce(quick:bool=False, # fewer epochs for the long experiments, with th
              ) -> pd.DataFrame: # one row per experiment: reference, floor, accuracy, seconds, passed
     "Train every model of `experiments` from scratch and compare its accuracy with its floor"
     exps, rows = EXPERIMENTS if experiments is None else experiments, []
+    if progress and not quick and experiments is None:
+        dev = pick_device()
+        print(f"training on {device_name(dev)}" + (f"; the full table takes about {full_run_estimate()/60:.0f} minutes on this CPU "
+              "(`--quick`: a few minutes)" if dev.type == 'cpu' else ''))
     bar = master_bar(exps) if progress else exps
     for e in bar:
         if progress: bar.main_bar.comment = e.name

@@ -14,38 +14,41 @@ import torch.nn.functional as F
 from torch import nn
 import matplotlib.pyplot as plt
 from .data import load_mnist
-from .loaders import MNIST_STATS, TensorLoader, cnn_tensors, pick_device
+from .loaders import MNIST_STATS, TensorLoader, cnn_tensors, device_name, pick_device
 from .learner import MiniCallback, MiniLearner
 from .losses import cross_entropy
 from .sgd import init_params, linear1
 from .models import DigitClassifier
 
 # %% auto #0
-__all__ = ['MLP_RECIPES', 'FAST_RECIPE', 'BEST_RECIPE', 'TTA_SHIFTS', 'ten_by_hand', 'fit_scoring_once', 'ten_with_learner', 'train_mlp', 'random_affine', 'RandomAffine', 'TrainTimer', 'train_cnn', 'shift_images', 'cnn_probs', 'confusion', 'plot_confusion', 'top_losses', 'describe_prediction', 'resnet_on_folders', 'score_mlp', 'ARCHS']
+__all__ = ['MLP_RECIPES', 'FAST_RECIPE', 'BEST_RECIPE', 'TTA_SHIFTS', 'ten_by_hand', 'fit_scoring_once', 'ten_with_learner', 'train_mlp', 'random_affine', 'RandomAffine', 'TrainTimer', 'bf16_pays', 'AutocastBF16', 'train_cnn', 'shift_images', 'cnn_probs', 'confusion', 'plot_confusion', 'top_losses', 'describe_prediction', 'resnet_on_folders', 'score_mlp', 'ARCHS']
 
 # %% ../nbs/10_ten_digits.ipynb #23aeda1a
-def _pair_loader(x, y, bs):
-    "The chapter's batches: a fastai `DataLoader` over a list of (flattened image, digit) pairs, in order"
+def _pair_loader(x, y, bs, device=None):
+    "The chapter's batches: a fastai `DataLoader` over a list of (flattened image, digit) pairs, in order, each batch moved to `device`"
     from fastai.data.load import DataLoader
-    return DataLoader(list(zip(x.view(-1, 784), y)), bs=bs)
+    return DataLoader(list(zip(x.view(-1, 784), y)), bs=bs, device=device)
 
 def ten_by_hand(data:tuple, # `(x, y, x_eval, y_eval)`: images (N, 28, 28) and digits, to train on and to score
                 epochs:int=3, # passes over the training digits
                 lr:float=1., # the chapter's learning rate
                 bs:int=256, # batch size
                 seed:int=0, # seeds the starting weights
+                device=None, # where to train: see `pick_device`
                ) -> float: # accuracy on the eval digits
     "The SGD lesson's route on ten digits: `init_params` and `linear1` with ten columns, our `cross_entropy`, SGD by hand"
     x, y, xe, ye = data
     torch.manual_seed(seed)
-    w, b = init_params((28*28, 10)), init_params(10)          # ten columns of weights: one per digit
-    dl = _pair_loader(x, y, bs)                               # in order, as in the chapter
+    d = pick_device(device)
+    # ten columns of weights, one per digit, drawn on the CPU (the same numbers on every device), then moved
+    w, b = (init_params(s).detach().to(d).requires_grad_() for s in ((28*28, 10), 10))
+    dl = _pair_loader(x, y, bs, d)                            # in order, as in the chapter
     for _ in range(epochs):
         for xb, yb in dl:
             cross_entropy(linear1(xb, w, b), yb).backward()
             with torch.no_grad():
                 for p in (w, b): p -= p.grad*lr; p.grad = None
-    with torch.no_grad(): return (linear1(xe.view(-1, 784), w, b).argmax(1) == ye).float().mean().item()
+    with torch.no_grad(): return (linear1(xe.view(-1, 784).to(d), w, b).argmax(1) == ye.to(d)).float().mean().item()
 
 def fit_scoring_once(learn, # a fastai `Learner` whose `dls.valid` holds the digits to score
                      fit, # called with one callback to pass to fastai's `fit`: `lambda cb: learn.fit(3, 0.5, cbs=cb)`
@@ -62,6 +65,7 @@ def ten_with_learner(data:tuple, # `(x, y, x_eval, y_eval)`: images (N, 28, 28) 
                      lr:float=0.5, # plain SGD's learning rate
                      bs:int=256, # batch size
                      seed:int=0, # seeds the starting weights
+                     device=None, # where to train: see `pick_device`
                     ) -> float: # accuracy on the eval digits
     "The fastai Learner lesson's route on ten digits: `nn.Linear(784, 10)`, plain `SGD`, our `cross_entropy`, fastai's `Learner`"
     from fastai.data.core import DataLoaders
@@ -71,7 +75,7 @@ def ten_with_learner(data:tuple, # `(x, y, x_eval, y_eval)`: images (N, 28, 28) 
     import fastai.callback.progress   # gives `Learner.no_bar`
     x, y, xe, ye = data
     torch.manual_seed(seed)
-    dls = DataLoaders(_pair_loader(x, y, bs), _pair_loader(xe, ye, bs))
+    dls = DataLoaders(_pair_loader(x, y, bs), _pair_loader(xe, ye, bs), device=pick_device(device))   # fastai's Learner moves the model there
     learn = Learner(dls, nn.Linear(28*28, 10), opt_func=SGD, loss_func=cross_entropy, metrics=accuracy)
     with learn.no_bar(): return fit_scoring_once(learn, lambda cb: learn.fit(epochs, lr, cbs=cb))
 
@@ -135,16 +139,35 @@ class TrainTimer(MiniCallback):
         self.seconds += time.perf_counter() - self.t0
     def __repr__(self): return f"TrainTimer({getattr(self, 'seconds', 0):.1f} s)"
 
+def bf16_pays(device, # a device or its name
+             ) -> bool:
+    "Whether bfloat16 autocast speeds up training on `device`: a CUDA GPU that has bfloat16, or a CPU whose kernels use AVX-512 with oneDNN's bf16"
+    device = torch.device(device)
+    if device.type == 'cuda': return torch.cuda.is_bf16_supported()
+    if device.type == 'cpu':   # an AVX2-only CPU (or ATEN_CPU_CAPABILITY=avx2) would emulate bf16, slower than float32
+        return torch.backends.cpu.get_cpu_capability() == 'AVX512' and torch.ops.mkldnn._is_mkldnn_bf16_supported()
+    return False
+
+class AutocastBF16(MiniCallback):
+    "Run each batch's forward pass and loss under bfloat16 autocast; the weights, gradients and optimizer stay float32"
+    order = -1
+    def before_batch(self): self.ctx = torch.autocast(self.learn.device.type, torch.bfloat16); self.ctx.__enter__()
+    def after_loss(self): self.ctx.__exit__(None, None, None); self.ctx = None
+    def after_batch(self):   # a cancelled batch skips after_loss
+        if getattr(self, 'ctx', None) is not None: self.after_loss()
+
 def train_cnn(model:nn.Module, # the net to train, for example `fast_cnn()`
               epochs:float=1.1, # may be fractional: training stops after that many epochs' batches
               lr:float=0.02, # the one-cycle schedule's peak
               bs:int=128, # batch size
               smoothing:float=0.1, # label smoothing of the cross-entropy
               augment:bool=False, # train on `random_affine` copies of each batch
+              bf16:bool=False, # forward passes in bfloat16 (`AutocastBF16`) where that is faster (`bf16_pays`); float32 elsewhere
               seed:int=0, # seeds the weights, the shuffling and the augmentation
               data=None, # `(x, y, x_eval, y_eval)` from `cnn_tensors`: trained on the first pair, scored once on the second; None: 'train' and 'test'
               progress:bool=True, # show progress bars
               device=None, # where to train: see `pick_device`
+              cbs=(), # more callbacks (`MiniCallback` objects) for this run
              ) -> dict: # the model (on the CPU), training seconds, accuracy on the eval digits, epochs, seed
     "Train `model` with `MiniLearner`: one-cycle AdamW, label smoothing; returns it with the training seconds and the accuracy on the eval digits"
     torch.manual_seed(seed)
@@ -154,9 +177,10 @@ def train_cnn(model:nn.Module, # the net to train, for example `fast_cnn()`
     for m in model.modules():   # the seed decides the starting weights, whatever built the model before
         if hasattr(m, 'reset_parameters'): m.reset_parameters()
     timer = TrainTimer()
+    extra = [*([RandomAffine()] if augment else []), *([AutocastBF16()] if bf16 and bf16_pays(device) else [])]
     learn = MiniLearner((TensorLoader(x, y, bs=bs, shuffle=True, seed=seed, device=device), None), model,
                         partial(F.cross_entropy, label_smoothing=smoothing), partial(torch.optim.AdamW, weight_decay=0.01, fused=True),
-                        lr=lr, cbs=[timer, *([RandomAffine()] if augment else [])], device=device, progress=progress)
+                        lr=lr, cbs=[timer, *extra, *cbs], device=device, progress=progress)
     learn.fit_one_cycle(epochs, lr)
     preds, targs = learn.get_preds(TensorLoader(xe, ye, bs=1000))
     # counted in Python's float64: a float32 mean turns 9,960 right out of 10,000 into 0.99599999
@@ -182,11 +206,11 @@ def cnn_probs(model:nn.Module, # a CNN from normalised images to raw scores
               bs:int=1000, # images per forward pass
               tta:bool=False, # average over `TTA_SHIFTS`
              ) -> torch.Tensor:
-    "Class probabilities of a CNN for normalised images (N, 1, 28, 28); with `tta`, averaged over `TTA_SHIFTS`"
+    "Class probabilities (on the CPU) of a CNN for normalised images (N, 1, 28, 28), computed where the model is; with `tta`, averaged over `TTA_SHIFTS`"
     model.eval()
-    shifts = TTA_SHIFTS if tta else ((0, 0),)
+    shifts, dev = TTA_SHIFTS if tta else ((0, 0),), next(model.parameters()).device
     with torch.no_grad():
-        return torch.cat([torch.stack([F.softmax(model(shift_images(x[i:i+bs], dx, dy)), -1) for dx, dy in shifts]).mean(0)
+        return torch.cat([torch.stack([F.softmax(model(shift_images(x[i:i+bs].to(dev), dx, dy)), -1) for dx, dy in shifts]).mean(0).cpu()
                           for i in range(0, len(x), bs)])
 
 # %% ../nbs/10_ten_digits.ipynb #c92e0657
@@ -232,7 +256,8 @@ def resnet_on_folders(share:float=1., # share of the 60,000 training PNGs to tra
                       lr:float=0.1, # the one-cycle schedule's peak, as in the chapter
                       bs:int=64, # batch size (fastai's default)
                       seed:int=0, # seeds the share, the weights and the shuffling
-                      progress:bool=True, # show a progress bar
+                      progress:bool=True, # show a progress bar, and say where it trains
+                      device=None, # where to train: see `pick_device`
                      ) -> tuple: # the fastai `Learner` and its accuracy on the 10,000 test PNGs
     "The chapter's resnet18 route on ten digits: `vision_learner` trained on the `mnist_png` folders' `training/`, scored once on `testing/`"
     from fastai.vision.all import (CategoryBlock, DataBlock, F, ImageBlock, IndexSplitter, accuracy, get_image_files,
@@ -244,7 +269,9 @@ def resnet_on_folders(share:float=1., # share of the 60,000 training PNGs to tra
     if share < 1: train = train[torch.randperm(len(train), generator=torch.Generator().manual_seed(seed))[:round(share*len(train))].tolist()]
     items = train + test
     dblock = DataBlock(blocks=(ImageBlock, CategoryBlock), get_y=parent_label, splitter=IndexSplitter(range(len(train), len(items))))
-    learn = vision_learner(dblock.dataloaders(items, bs=bs), resnet18, pretrained=False, loss_func=F.cross_entropy, metrics=accuracy)
+    device = pick_device(device)
+    if progress: print(f"training on {device_name(device)}")
+    learn = vision_learner(dblock.dataloaders(items, bs=bs, device=device), resnet18, pretrained=False, loss_func=F.cross_entropy, metrics=accuracy)
     with (nullcontext() if progress else learn.no_bar()):
         return learn, fit_scoring_once(learn, lambda cb: learn.fit_one_cycle(epochs, lr, cbs=cb))
 
@@ -256,7 +283,8 @@ def score_mlp(name:str, # a key of `MLP_RECIPES`
     "Train `MLP_RECIPES[name]` from scratch on all 60,000 training digits, then score it once on the test set"
     (x, y), (xt, yt) = load_mnist('train'), load_mnist('test')
     torch.manual_seed(seed)
-    net = train_mlp(name, (TensorLoader(x.view(-1, 784), y, bs=128, shuffle=True, seed=seed), None), **kw)
+    device = pick_device(kw.pop('device', None))   # the digits go there once, not batch by batch
+    net = train_mlp(name, (TensorLoader(x.view(-1, 784), y, bs=128, shuffle=True, seed=seed, device=device), None), device=device, **kw)
     return (net.predict(xt).argmax(1) == yt).float().mean().item()
 
 # %% ../nbs/10a_your_digits.ipynb #2f105324
