@@ -25,13 +25,13 @@ Results go to bench/results/speed_study.json (one key per study; a run of one st
     python bench/speed_study.py --only best --seeds 0  # about 9 minutes
 """
 import argparse, json, platform, statistics, sys, time, warnings
+from functools import partial
 from pathlib import Path
 import torch
-from torch import nn
 sys.path.insert(0, str(Path(__file__).parent))
 from fast_mnist import matmul_gflops, train_public_fast
 from digitlab.learner import MiniCallback
-from digitlab.models import _cbr, _stem, best_cnn, fast_cnn
+from digitlab.models import best_cnn, fast_cnn
 from digitlab.train import BEST_RECIPE, FAST_RECIPE, train_cnn
 
 class Compiled(MiniCallback):
@@ -64,9 +64,7 @@ class WeightEMA(MiniCallback):
                 else: self.avg[k].copy_(v)
     def after_fit(self): self.learn.model.load_state_dict(self.avg)
 
-def narrow_cnn():
-    "`fast_cnn` with 24, 24, 48 channels instead of 32, 32, 64"
-    return nn.Sequential(_stem(24), _cbr(24, 24, stride=2), _cbr(24, 48, stride=2), nn.Flatten(), nn.Linear(48*4*4, 10))
+narrow_cnn = partial(fast_cnn, widths=(24, 24, 48))   # `fast_cnn` with 24, 24, 48 channels instead of 32, 32, 64
 
 def candidates():
     "{study: [(name, net builder, recipe, callback builders)]}"

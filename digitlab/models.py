@@ -140,10 +140,11 @@ def _stem(n_out):
     return nn.Sequential(nn.PixelUnshuffle(2), nn.Conv2d(4, n_out, 3, padding=1), nn.ReLU(inplace=True))
 
 def fast_cnn(n_out:int=10, # number of classes
+             widths:tuple=(32, 32, 64), # channels on the 14x14, 7x7 and 4x4 grids
             ) -> nn.Module:
-    "The fast recipe's net: 32, 32, 64 channels on 14x14, 7x7 and 4x4 grids, one linear layer to `n_out` classes"
-    return nn.Sequential(_stem(32), _cbr(32, 32, stride=2), _cbr(32, 64, stride=2),
-                         nn.Flatten(), nn.Linear(64*4*4, n_out))
+    "The fast recipe's net: 32, 32, 64 channels (`widths`) on 14x14, 7x7 and 4x4 grids, one linear layer to `n_out` classes"
+    a, b, d = widths
+    return nn.Sequential(_stem(a), _cbr(a, b, stride=2), _cbr(b, d, stride=2), nn.Flatten(), nn.Linear(d*4*4, n_out))
 
 def best_cnn() -> nn.Module:
     "The accuracy recipe's net: 48, 64, 96, 128 channels on 14x14, 7x7, 7x7 and 4x4 grids, one linear layer"
