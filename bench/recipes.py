@@ -2,8 +2,8 @@
 
 Lesson 10 holds out 10,000 of the 60,000 training digits (`valid_split`, seed 0) and makes every choice on
 them; the test set is scored once, for the reported numbers. This script is that choice for `FAST_RECIPE`
-and `BEST_RECIPE`: each candidate trains on the other 50,000 digits and is scored on the validation digits,
-never on the test set. Timings here are not comparable between candidates unless the machine was idle
+(with its net, `fast_cnn(crop=4)`, which bench/speed_study.py's crop study chose) and `BEST_RECIPE`: each
+candidate trains on the other 50,000 digits and is scored on the validation digits, never on the test set. Timings here are not comparable between candidates unless the machine was idle
 (`bench/fast_mnist.py` is the timing benchmark); the point is accuracy.
 
 The rule: keep the current recipe unless a candidate's mean validation accuracy beats it by more than the
@@ -18,7 +18,8 @@ from pathlib import Path
 def candidates(FAST_RECIPE, BEST_RECIPE):
     "The recipes compared: the current one first, then variations of one setting each"
     fast = [FAST_RECIPE] + [dict(FAST_RECIPE, **ch) for ch in
-            (dict(lr=0.01), dict(lr=0.04), dict(bs=256), dict(lr=0.04, bs=256), dict(epochs=0.8), dict(epochs=1.5))]
+            (dict(lr=0.01), dict(lr=0.04), dict(bs=256), dict(lr=0.04, bs=256), dict(epochs=0.6), dict(epochs=1.1),
+             dict(betas=(0.9, 0.999)))]
     best = [BEST_RECIPE] + [dict(BEST_RECIPE, **ch) for ch in (dict(lr=0.04), dict(augment=False))]   # 8 epochs each: fewer candidates
     return fast, best
 
@@ -31,11 +32,12 @@ def main():
     import torch
     from fastcore.xtras import atomic_save
     from digitlab.loaders import cnn_tensors
+    from functools import partial
     from digitlab.models import best_cnn, fast_cnn
     from digitlab.train import BEST_RECIPE, FAST_RECIPE, train_cnn
     data = (*cnn_tensors('fit'), *cnn_tensors('valid'))
     fast, best = candidates(FAST_RECIPE, BEST_RECIPE)
-    studies = {'fast': (fast_cnn, fast, args.seeds or [0, 1]), 'best': (best_cnn, best, args.seeds or [0])}
+    studies = {'fast': (partial(fast_cnn, crop=4), fast, args.seeds or [0, 1]), 'best': (best_cnn, best, args.seeds or [0])}
     out = Path(args.out)
     record = json.loads(out.read_text()) if out.exists() else {}
     for name, (make, recipes, seeds) in studies.items():

@@ -8,6 +8,7 @@ Docs: https://digitlab.github.io/digitlab/results.html.md"""
 from __future__ import annotations
 import json, os, platform, time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from fastcore.xtras import atomic_save
 from typing import Callable
@@ -94,8 +95,8 @@ EXPERIMENTS = [
                _classifier('two layers')),
     Experiment('three layers 784-256-128-10 (15 epochs; quick: 3)', 'MNIST', '10', 0.98, 'target', 0.978, 0.945,
                _classifier('three layers')),
-    Experiment('fast_cnn, time to 99% (1.1 epochs)', 'MNIST', '10', 0.99, 'target', 0.989, 0.989,
-               _cnn(fast_cnn, FAST_RECIPE, FAST_RECIPE['epochs'])),
+    Experiment('fast_cnn, time to 99% (0.8 epochs, middle 20x20)', 'MNIST', '10', 0.99, 'target', 0.988, 0.988,
+               _cnn(partial(fast_cnn, crop=4), FAST_RECIPE, FAST_RECIPE['epochs'])),
     Experiment('best_cnn, augmented (8 epochs; quick: 1)', 'MNIST', '10', 0.996, 'target', 0.9945, 0.98,
                _cnn(best_cnn, BEST_RECIPE, 1)),
     Experiment('resnet18 from the PNG folders (1 epoch; quick: 10% of them)', 'MNIST', '10', 0.98, 'target', 0.975, 0.85,
