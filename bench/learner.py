@@ -12,7 +12,8 @@ the chapter's route (`ImageDataLoaders.from_folder`, `vision_learner(resnet18, p
 `digitlab train --data sample --model resnet18 --epochs 1` runs (`train_digit_model`, then `train_cnn`):
 it reads the cached arrays (no PNG decoding), keeps one grey channel (`n_in=1`) instead of three copies,
 scales the pixels to MNIST's mean and std, keeps images and weights channels-last (the layout oneDNN's CPU
-convolutions prefer), and trains with `MiniLearner`: batches of 128, PyTorch's fused AdamW, label smoothing,
+convolutions prefer), computes the last stage's convolutions, whose output on a 28x28 digit is a single cell, as
+matrix products over the taps that meet the input (`one_cell_convs`: the same weights and gradients), and trains with `MiniLearner`: batches of 128, PyTorch's fused AdamW, label smoothing,
 one cycle peaking at 0.02; then it scores the 2,038 test 3s and 7s once. The target: accuracy at least 0.995 on every
 seed, and the median of our times at most 0.5x the median of the chapter route's.
 Run: `python bench/learner.py [--epochs 5] [--seeds 3] [--no-resnet]`."""
