@@ -17,7 +17,8 @@ first fast recipe (`FIRST_FAST`: the full 28x28 picture, 1.1 epochs, AdamW's usu
 - crop: the net on the middle of the picture only (`fast_cnn(crop=...)`: MNIST's digits fill a 20x20 box in the
   middle), and AdamW with the public recipe's faster-forgetting betas (0.7, 0.9), which made fewer epochs enough:
   this study chose today's `FAST_RECIPE` with `fast_cnn(crop=4)`;
-- mid, mid2: recipes that might reach 99.5% within 3x;
+- mid, mid2, mid3: recipes that might reach 99.5% within 3x (mid3: `best_cnn` on the middle 20x20 with the fast
+  recipe's betas, for a few epochs);
 - best: `best_cnn` for twice the epochs, with and without an exponential moving average of the weights
   (`WeightEMA`).
 
@@ -27,6 +28,7 @@ Results go to bench/results/speed_study.json (one key per study; a run of one st
     python bench/speed_study.py --only fast            # about 3 minutes
     python bench/speed_study.py --only fast2           # about 2 minutes
     python bench/speed_study.py --only mid             # about 4 minutes
+    python bench/speed_study.py --only mid3            # about 4 minutes
     python bench/speed_study.py --only best --seeds 0  # about 9 minutes
 """
 import argparse, json, platform, statistics, sys, time, warnings
@@ -72,6 +74,7 @@ class WeightEMA(MiniCallback):
 narrow_cnn = partial(fast_cnn, widths=(24, 24, 48))   # `fast_cnn` with 24, 24, 48 channels instead of 32, 32, 64
 middle24, middle20 = partial(fast_cnn, crop=2), partial(fast_cnn, crop=4)   # the net on the middle 24x24 or 20x20 pixels
 wide20 = partial(fast_cnn, widths=(48, 64, 128), crop=4)
+best20 = partial(best_cnn, crop=4)   # `best_cnn` on the middle 20x20 pixels
 FIRST_FAST = dict(epochs=1.1, lr=0.02, bs=128)   # the fast recipe the studies started from ('current' in fast, fast2 and mid)
 
 def candidates():
@@ -105,12 +108,16 @@ def candidates():
               ('fast recipe, 8 epochs', middle20, dict(n, epochs=8), ()),
               ('fast recipe, 5 epochs, augmented', middle20, dict(n, epochs=5, augment=True), ()),
               ('48, 64, 128 channels, 4 epochs, augmented', wide20, dict(n, epochs=4, augment=True), ())],
+        mid3=[('best_cnn, middle 20x20, betas (0.7, 0.9), 2.5 epochs', best20, dict(n, epochs=2.5), ()),
+              ('best_cnn, middle 20x20, betas (0.7, 0.9), 3 epochs', best20, dict(n, epochs=3), ()),
+              ('best_cnn, middle 20x20, betas (0.7, 0.9), 3 epochs, batches of 256, lr 0.03', best20, dict(n, epochs=3, bs=256, lr=0.03), ()),
+              ('best_cnn, middle 20x20, betas (0.7, 0.9), 3 epochs, augmented', best20, dict(n, epochs=3, augment=True), ())],
         best=[('best_cnn, 16 epochs', best_cnn, dict(BEST_RECIPE, epochs=16), ()),
               ('best_cnn, 16 epochs, weight EMA', best_cnn, dict(BEST_RECIPE, epochs=16), (WeightEMA,))])
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    p.add_argument('--only', choices=['fast', 'fast2', 'crop', 'mid', 'mid2', 'best'], nargs='+', default=['crop', 'mid2'])
+    p.add_argument('--only', choices=['fast', 'fast2', 'crop', 'mid', 'mid2', 'mid3', 'best'], nargs='+', default=['crop', 'mid2'])
     p.add_argument('--seeds', type=int, nargs='+', help='default: 0 1 2 for crop (its ratios decide the fast recipe), 0 1 for the others')
     p.add_argument('--out', default=str(Path(__file__).parent/'results'/'speed_study.json'))
     args = p.parse_args()

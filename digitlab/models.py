@@ -140,19 +140,24 @@ def _stem(n_out):
     "Each 2x2 block of pixels folded into 4 channels (28x28x1 -> 14x14x4), then a 3x3 convolution and a ReLU"
     return nn.Sequential(nn.PixelUnshuffle(2), nn.Conv2d(4, n_out, 3, padding=1), nn.ReLU(inplace=True))
 
+def _crop(crop):
+    "The layers that cut `crop` pixels off each edge (none for 0), and the side of the grid after the stem and two stride-2 convolutions"
+    side = 28 - 2*crop
+    if crop < 0 or side < 4 or side % 2: raise ValueError(f"crop must leave an even side of at least 4 pixels, not {side} (crop={crop})")
+    return [CenterCrop(side)] if crop else [], (side//2 + 3)//4
+
 def fast_cnn(n_out:int=10, # number of classes
              widths:tuple=(32, 32, 64), # channels of the three convolutions
              crop:int=0, # pixels cut off each edge first: 4 keeps the middle 20x20, where MNIST's digits are
             ) -> nn.Module:
     "Three convolutions of `widths` channels on grids of 14x14, 7x7 and 4x4 (10x10, 5x5 and 3x3 with `crop=4`), one linear layer to `n_out` classes"
     a, b, d = widths
-    side = 28 - 2*crop
-    if crop < 0 or side < 4 or side % 2: raise ValueError(f"crop must leave an even side of at least 4 pixels, not {side} (crop={crop})")
-    g = (side//2 + 3)//4   # the grid after the stem (side/2) and two stride-2 convolutions
-    return nn.Sequential(*([CenterCrop(side)] if crop else []), _stem(a), _cbr(a, b, stride=2), _cbr(b, d, stride=2),
-                         nn.Flatten(), nn.Linear(d*g*g, n_out))
+    first, g = _crop(crop)
+    return nn.Sequential(*first, _stem(a), _cbr(a, b, stride=2), _cbr(b, d, stride=2), nn.Flatten(), nn.Linear(d*g*g, n_out))
 
-def best_cnn() -> nn.Module:
-    "The accuracy recipe's net: 48, 64, 96, 128 channels on 14x14, 7x7, 7x7 and 4x4 grids, one linear layer"
-    return nn.Sequential(_stem(48), _cbr(48, 64, stride=2), _cbr(64, 96), _cbr(96, 128, stride=2),
-                         nn.Flatten(), nn.Linear(128*4*4, 10))
+def best_cnn(crop:int=0, # pixels cut off each edge first, as in `fast_cnn`
+            ) -> nn.Module:
+    "The accuracy recipe's net: 48, 64, 96, 128 channels on 14x14, 7x7, 7x7 and 4x4 grids (10x10, 5x5, 5x5, 3x3 with `crop=4`), one linear layer"
+    first, g = _crop(crop)
+    return nn.Sequential(*first, _stem(48), _cbr(48, 64, stride=2), _cbr(64, 96), _cbr(96, 128, stride=2),
+                         nn.Flatten(), nn.Linear(128*g*g, 10))
