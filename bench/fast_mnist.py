@@ -4,7 +4,7 @@ Our recipes are lesson 10's `train_cnn` (one-cycle fused AdamW, label smoothing 
 in memory); "training time" is the wall clock of the training loop alone: the data is loaded once before,
 and the test set is scored after.
 With `--no-peers`, ours alone, judged on seconds rather than ratios:
-- time to 99%: `fast_cnn(crop=4)` (35k parameters, on the middle 20x20 pixels) with `FAST_RECIPE`: 0.8 epochs,
+- time to 99%: `fast_net()` (`fast_cnn(crop=4)`: 35k parameters, on the middle 20x20 pixels) with `FAST_RECIPE`: 0.8 epochs,
   batches of 128. Target: at least 0.99 test accuracy in at most 6 s of training, every seed.
 - best accuracy: `best_cnn` (216k parameters) with `BEST_RECIPE`: `--epochs` epochs (8), batches of 256,
   on randomly rotated, scaled and shifted digits. Target: at least 0.996 test accuracy within 180 s of
@@ -43,18 +43,15 @@ bench/results/fast_mnist.json. `--quick` runs only the time-to-99% part (under a
 fast_mnist_quick.json instead, so that a quick run never replaces a full one.
 Run: `python bench/fast_mnist.py [--quick] [--compare] [--no-peers] [--seeds 3] [--epochs 8]`."""
 import argparse, json, math, os, platform, statistics, time, warnings
-from functools import partial
 from pathlib import Path
 import torch, torch.nn.functional as F
 from torch import nn
 from fastcore.xtras import atomic_save
 from digitlab.loaders import cnn_tensors
-from digitlab.models import best_cnn, fast_cnn
+from digitlab.models import best_cnn, fast_net
 from digitlab.train import BEST_RECIPE, FAST_RECIPE, cnn_probs, random_affine, train_cnn
 from digitlab.optim import MiniOneCycle
 from digitlab.results import matmul_gflops
-
-FAST_NET = partial(fast_cnn, crop=4)  # the fast recipe's net: the middle 20x20 pixels
 
 def summary(runs, key):
     v = [r[key] for r in runs]
@@ -110,7 +107,7 @@ def compare(seeds, data, reps=2):
             order = (('loop', loop_cnn), ('engine', train_cnn)) if rep % 2 == 0 else (('engine', train_cnn), ('loop', loop_cnn))
             for name, train in order:
                 kw = dict(progress=False) if name == 'engine' else {}
-                r = train(FAST_NET(), seed=s, data=data, **FAST_RECIPE, **kw); r.pop('model', None); runs[name].append(r)
+                r = train(fast_net(), seed=s, data=data, **FAST_RECIPE, **kw); r.pop('model', None); runs[name].append(r)
                 print(f"compare seed {s}: {name:6s} {r['accuracy']:.4f} after {r['seconds']:5.2f} s")
     ratios = [e['seconds']/l['seconds'] for e, l in zip(runs['engine'], runs['loop'])]
     same = all(e['accuracy'] == l['accuracy'] for e, l in zip(runs['engine'], runs['loop']))
@@ -227,15 +224,15 @@ if __name__ == '__main__':
     data = (*cnn_tensors('train'), *cnn_tensors('test'))
     res = {}
     if args.no_peers:   # ours alone, judged on seconds
-        res['time to 99%'] = recipe('time to 99%', FAST_NET, args.seeds, data, 0.99, 6, **FAST_RECIPE)
+        res['time to 99%'] = recipe('time to 99%', fast_net, args.seeds, data, 0.99, 6, **FAST_RECIPE)
         if not args.quick:
             res['best accuracy'] = recipe('best accuracy', best_cnn, args.seeds, data, 0.996, 180, score='tta_accuracy',
                                           **{**BEST_RECIPE, 'epochs': args.epochs})
     else:               # ours beside the peers, judged on ratios
-        entries = {'public fast': train_public_fast, 'fast_cnn (ours)': ours(FAST_NET, FAST_RECIPE)}
+        entries = {'public fast': train_public_fast, 'fast_cnn (ours)': ours(fast_net, FAST_RECIPE)}
         if not args.quick:
             entries['pytorch example'] = train_pytorch_example
-            entries[MID_NAME] = ours(FAST_NET, MID_RECIPE)
+            entries[MID_NAME] = ours(fast_net, MID_RECIPE)
             entries['best_cnn (ours)'] = ours(best_cnn, {**BEST_RECIPE, 'epochs': args.epochs})
             entries[LONG_NAME] = ours(best_cnn, {**BEST_RECIPE, 'epochs': 2*args.epochs})
         res['side by side'] = side_by_side(entries, args.seeds, data)

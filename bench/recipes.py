@@ -2,8 +2,9 @@
 
 Lesson 10 holds out 10,000 of the 60,000 training digits (`valid_split`, seed 0) and makes every choice on
 them; the test set is scored once, for the reported numbers. This script is that choice for `FAST_RECIPE`
-(with its net, `fast_cnn(crop=4)`, which bench/speed_study.py's crop study chose) and `BEST_RECIPE`: each
-candidate trains on the other 50,000 digits and is scored on the validation digits, never on the test set. Timings here are not comparable between candidates unless the machine was idle
+(with its net, `fast_net()`, that is `fast_cnn(crop=4)`, which bench/speed_study.py's crop study chose) and
+`BEST_RECIPE`: each candidate trains on the other 50,000 digits and is scored on the validation digits, never on
+the test set. Timings here are not comparable between candidates unless the machine was idle
 (`bench/fast_mnist.py` is the timing benchmark); the point is accuracy.
 
 The rule: keep the current recipe unless a candidate's mean validation accuracy beats it by more than the
@@ -32,12 +33,11 @@ def main():
     import torch
     from fastcore.xtras import atomic_save
     from digitlab.loaders import cnn_tensors
-    from functools import partial
-    from digitlab.models import best_cnn, fast_cnn
+    from digitlab.models import best_cnn, fast_net
     from digitlab.train import BEST_RECIPE, FAST_RECIPE, train_cnn
     data = (*cnn_tensors('fit'), *cnn_tensors('valid'))
     fast, best = candidates(FAST_RECIPE, BEST_RECIPE)
-    studies = {'fast': (partial(fast_cnn, crop=4), fast, args.seeds or [0, 1]), 'best': (best_cnn, best, args.seeds or [0])}
+    studies = {'fast': (fast_net, fast, args.seeds or [0, 1]), 'best': (best_cnn, best, args.seeds or [0])}
     out = Path(args.out)
     record = json.loads(out.read_text()) if out.exists() else {}
     for name, (make, recipes, seeds) in studies.items():

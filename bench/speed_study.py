@@ -38,7 +38,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).parent))
 from fast_mnist import matmul_gflops, train_public_fast
 from digitlab.learner import MiniCallback
-from digitlab.models import best_cnn, fast_cnn
+from digitlab.models import best_cnn, fast_cnn, fast_net
 from digitlab.train import BEST_RECIPE, FAST_RECIPE, train_cnn
 
 class Compiled(MiniCallback):
@@ -104,9 +104,9 @@ def candidates():
              ('fast_cnn, 5 epochs, augmented', fast_cnn, dict(f, epochs=5, augment=True), ()),
              ('best_cnn, 2 epochs', best_cnn, dict(BEST_RECIPE, epochs=2, augment=False), ())],
         mid2=[('first recipe, 5 epochs', fast_cnn, dict(f, epochs=5), ()),
-              ('fast recipe, 5 epochs', middle20, dict(n, epochs=5), ()),
-              ('fast recipe, 8 epochs', middle20, dict(n, epochs=8), ()),
-              ('fast recipe, 5 epochs, augmented', middle20, dict(n, epochs=5, augment=True), ()),
+              ('fast recipe, 5 epochs', fast_net, dict(n, epochs=5), ()),
+              ('fast recipe, 8 epochs', fast_net, dict(n, epochs=8), ()),
+              ('fast recipe, 5 epochs, augmented', fast_net, dict(n, epochs=5, augment=True), ()),
               ('48, 64, 128 channels, 4 epochs, augmented', wide20, dict(n, epochs=4, augment=True), ())],
         mid3=[('best_cnn, middle 20x20, betas (0.7, 0.9), 2.5 epochs', best20, dict(n, epochs=2.5), ()),
               ('best_cnn, middle 20x20, betas (0.7, 0.9), 3 epochs', best20, dict(n, epochs=3), ()),

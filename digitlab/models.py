@@ -10,7 +10,7 @@ from torch import nn
 from .loaders import fit_sample_learner
 
 # %% auto #0
-__all__ = ['simple_net', 'train_simple_net', 'load_digit_model', 'predict_digit', 'DigitClassifier', 'plot_history', 'fast_cnn', 'best_cnn']
+__all__ = ['simple_net', 'train_simple_net', 'load_digit_model', 'predict_digit', 'DigitClassifier', 'plot_history', 'fast_cnn', 'fast_net', 'best_cnn', 'OneCellConv', 'one_cell_convs']
 
 # %% ../nbs/06_neural_net.ipynb #19c82e3b
 def simple_net(n_in:int=28*28, # inputs: pixels per image
@@ -155,9 +155,57 @@ def fast_cnn(n_out:int=10, # number of classes
     first, g = _crop(crop)
     return nn.Sequential(*first, _stem(a), _cbr(a, b, stride=2), _cbr(b, d, stride=2), nn.Flatten(), nn.Linear(d*g*g, n_out))
 
+def fast_net(n_out:int=10, # number of classes
+            ) -> nn.Module:
+    "The fast recipe's net: `fast_cnn` on the middle 20x20 pixels (`crop=4`)"
+    return fast_cnn(n_out, crop=4)
+
 def best_cnn(crop:int=0, # pixels cut off each edge first, as in `fast_cnn`
             ) -> nn.Module:
     "The accuracy recipe's net: 48, 64, 96, 128 channels on 14x14, 7x7, 7x7 and 4x4 grids (10x10, 5x5, 5x5, 3x3 with `crop=4`), one linear layer"
     first, g = _crop(crop)
     return nn.Sequential(*first, _stem(48), _cbr(48, 64, stride=2), _cbr(64, 96), _cbr(96, 128, stride=2),
                          nn.Flatten(), nn.Linear(128*g*g, 10))
+
+# %% ../nbs/10a_your_digits.ipynb #bbc58431
+import torch.nn.functional as F
+
+class OneCellConv(nn.Module):
+    "A `Conv2d` whose output is a single cell (1x1), computed as one matrix product over the input cells its kernel meets"
+    def __init__(self, conv:nn.Conv2d, # the convolution to replace; its weight and bias are shared, not copied
+                ):
+        super().__init__()
+        if conv.groups != 1 or conv.dilation != (1, 1) or conv.padding_mode != 'zeros' or isinstance(conv.padding, str):
+            raise ValueError(f"OneCellConv takes a plain convolution (no groups, dilation or padding mode), not {conv}")
+        self.weight, self.bias = conv.weight, conv.bias   # the same names: the state dict does not change
+        self.stride, self.padding, self.kernel_size = conv.stride, conv.padding, conv.kernel_size
+    def forward(self, x):
+        (h, w), (ph, pw), (kh, kw), (sh, sw) = x.shape[-2:], self.padding, self.kernel_size, self.stride
+        if (h + 2*ph - kh)//sh + 1 != 1 or (w + 2*pw - kw)//sw + 1 != 1:   # more than one output cell: the plain convolution
+            return F.conv2d(x, self.weight, self.bias, self.stride, self.padding)
+        nh, nw = min(h, kh - ph), min(w, kw - pw)   # the input cells the kernel meets, and the taps that meet them
+        wt = self.weight[:, :, ph:ph+nh, pw:pw+nw]
+        out = F.linear(x[:, :, :nh, :nw].permute(0, 2, 3, 1).reshape(len(x), -1), wt.permute(0, 2, 3, 1).reshape(len(wt), -1), self.bias)
+        return out[:, :, None, None]
+    def reset_parameters(self): nn.Conv2d.reset_parameters(self)   # the convolution's own initialisation, so that a seed gives the same weights
+    def __repr__(self): return f"OneCellConv({self.weight.shape[1]}, {self.weight.shape[0]}, kernel_size={self.kernel_size}, stride={self.stride})"
+
+def one_cell_convs(model:nn.Module, # a CNN
+                   size:tuple=(28, 28), # the pictures it will see
+                   n_in:int=1, # their channels
+                  ) -> nn.Module:
+    "`model` with every `Conv2d` whose output is a single cell on `size` pictures replaced by a `OneCellConv` (same weights)"
+    out_sizes = {}
+    hooks = [m.register_forward_hook(lambda m, i, o, name=name: out_sizes.__setitem__(name, tuple(o.shape[-2:])))
+             for name, m in model.named_modules() if type(m) is nn.Conv2d]
+    training = model.training
+    try:
+        model.eval()   # a blank batch must not move the batch-norm statistics
+        with torch.no_grad(): model(torch.zeros(2, n_in, *size, device=next(model.parameters()).device))
+    finally:
+        model.train(training)
+        for h in hooks: h.remove()
+    for name in [n for n, s in out_sizes.items() if s == (1, 1)]:
+        parent, _, attr = name.rpartition('.')
+        setattr(model.get_submodule(parent), attr, OneCellConv(model.get_submodule(name)))
+    return model

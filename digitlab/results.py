@@ -8,7 +8,6 @@ Docs: https://digitlab.github.io/digitlab/results.html.md"""
 from __future__ import annotations
 import json, os, platform, time
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from fastcore.xtras import atomic_save
 from typing import Callable
@@ -21,7 +20,7 @@ from .pixels import is_3, mean_digits, nearest_mean
 from .sgd import train_linear_by_hand
 from .optim import train_linear_basic_optim
 from .loaders import device_name, fit_sample_learner, pick_device
-from .models import best_cnn, fast_cnn, train_simple_net
+from .models import best_cnn, fast_net, train_simple_net
 from .train import BEST_RECIPE, FAST_RECIPE, resnet_on_folders, score_mlp, ten_by_hand, ten_with_learner, train_cnn
 from .inference import train_digit_model
 
@@ -96,7 +95,7 @@ EXPERIMENTS = [
     Experiment('three layers 784-256-128-10 (15 epochs; quick: 3)', 'MNIST', '10', 0.98, 'target', 0.978, 0.945,
                _classifier('three layers')),
     Experiment('fast_cnn, time to 99% (0.8 epochs, middle 20x20)', 'MNIST', '10', 0.99, 'target', 0.988, 0.988,
-               _cnn(partial(fast_cnn, crop=4), FAST_RECIPE, FAST_RECIPE['epochs'])),
+               _cnn(fast_net, FAST_RECIPE, FAST_RECIPE['epochs'])),
     Experiment('best_cnn, augmented (8 epochs; quick: 1)', 'MNIST', '10', 0.996, 'target', 0.9945, 0.98,
                _cnn(best_cnn, BEST_RECIPE, 1)),
     Experiment('resnet18 from the PNG folders (1 epoch; quick: 10% of them)', 'MNIST', '10', 0.98, 'target', 0.975, 0.85,

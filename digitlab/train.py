@@ -21,7 +21,7 @@ from .sgd import init_params, linear1
 from .models import DigitClassifier
 
 # %% auto #0
-__all__ = ['MLP_RECIPES', 'FAST_RECIPE', 'BEST_RECIPE', 'TTA_SHIFTS', 'ten_by_hand', 'fit_scoring_once', 'ten_with_learner', 'train_mlp', 'random_affine', 'RandomAffine', 'TrainTimer', 'bf16_pays', 'AutocastBF16', 'train_cnn', 'shift_images', 'cnn_probs', 'confusion', 'plot_confusion', 'top_losses', 'describe_prediction', 'resnet_on_folders', 'score_mlp', 'ARCHS', 'OneCellConv', 'one_cell_convs']
+__all__ = ['MLP_RECIPES', 'FAST_RECIPE', 'BEST_RECIPE', 'TTA_SHIFTS', 'ten_by_hand', 'fit_scoring_once', 'ten_with_learner', 'train_mlp', 'random_affine', 'RandomAffine', 'TrainTimer', 'bf16_pays', 'AutocastBF16', 'train_cnn', 'shift_images', 'cnn_probs', 'confusion', 'plot_confusion', 'top_losses', 'describe_prediction', 'resnet_on_folders', 'score_mlp', 'ARCHS']
 
 # %% ../nbs/10_ten_digits.ipynb #23aeda1a
 def _pair_loader(x, y, bs, device=None):
@@ -94,7 +94,7 @@ def train_mlp(name:str, # a key of `MLP_RECIPES`
     return DigitClassifier(r.pop('sizes')).fit(*dls, **r)
 
 # %% ../nbs/10_ten_digits.ipynb #447c40e7
-FAST_RECIPE = dict(epochs=0.8, lr=0.02, bs=128, betas=(0.7, 0.9))   # `fast_cnn(crop=4)`: time to 99%
+FAST_RECIPE = dict(epochs=0.8, lr=0.02, bs=128, betas=(0.7, 0.9))   # `fast_net()`: time to 99%
 BEST_RECIPE = dict(epochs=8, lr=0.02, bs=256, augment=True)         # `best_cnn`: 99.6% in a few minutes
 
 # %% ../nbs/10_ten_digits.ipynb #d04083cf
@@ -289,48 +289,7 @@ def score_mlp(name:str, # a key of `MLP_RECIPES`
     return (net.predict(xt).argmax(1) == yt).float().mean().item()
 
 # %% ../nbs/10a_your_digits.ipynb #2f105324
-from .models import fast_cnn
-
-# %% ../nbs/10a_your_digits.ipynb #bbc58431
-class OneCellConv(nn.Module):
-    "A `Conv2d` whose output is a single cell (1x1), computed as one matrix product over the input cells its kernel meets"
-    def __init__(self, conv:nn.Conv2d, # the convolution to replace; its weight and bias are shared, not copied
-                ):
-        super().__init__()
-        if conv.groups != 1 or conv.dilation != (1, 1) or conv.padding_mode != 'zeros' or isinstance(conv.padding, str):
-            raise ValueError(f"OneCellConv takes a plain convolution (no groups, dilation or padding mode), not {conv}")
-        self.weight, self.bias = conv.weight, conv.bias   # the same names: the state dict does not change
-        self.stride, self.padding, self.kernel_size = conv.stride, conv.padding, conv.kernel_size
-    def forward(self, x):
-        (h, w), (ph, pw), (kh, kw), (sh, sw) = x.shape[-2:], self.padding, self.kernel_size, self.stride
-        if (h + 2*ph - kh)//sh + 1 != 1 or (w + 2*pw - kw)//sw + 1 != 1:   # more than one output cell: the plain convolution
-            return F.conv2d(x, self.weight, self.bias, self.stride, self.padding)
-        nh, nw = min(h, kh - ph), min(w, kw - pw)   # the input cells the kernel meets, and the taps that meet them
-        wt = self.weight[:, :, ph:ph+nh, pw:pw+nw]
-        out = F.linear(x[:, :, :nh, :nw].permute(0, 2, 3, 1).reshape(len(x), -1), wt.permute(0, 2, 3, 1).reshape(len(wt), -1), self.bias)
-        return out[:, :, None, None]
-    def reset_parameters(self): nn.Conv2d.reset_parameters(self)   # the convolution's own initialisation, so that a seed gives the same weights
-    def __repr__(self): return f"OneCellConv({self.weight.shape[1]}, {self.weight.shape[0]}, kernel_size={self.kernel_size}, stride={self.stride})"
-
-def one_cell_convs(model:nn.Module, # a CNN
-                   size:tuple=(28, 28), # the pictures it will see
-                   n_in:int=1, # their channels
-                  ) -> nn.Module:
-    "`model` with every `Conv2d` whose output is a single cell on `size` pictures replaced by a `OneCellConv` (same weights)"
-    out_sizes = {}
-    hooks = [m.register_forward_hook(lambda m, i, o, name=name: out_sizes.__setitem__(name, tuple(o.shape[-2:])))
-             for name, m in model.named_modules() if type(m) is nn.Conv2d]
-    training = model.training
-    try:
-        model.eval()   # a blank batch must not move the batch-norm statistics
-        with torch.no_grad(): model(torch.zeros(2, n_in, *size, device=next(model.parameters()).device))
-    finally:
-        model.train(training)
-        for h in hooks: h.remove()
-    for name in [n for n, s in out_sizes.items() if s == (1, 1)]:
-        parent, _, attr = name.rpartition('.')
-        setattr(model.get_submodule(parent), attr, OneCellConv(model.get_submodule(name)))
-    return model
+from .models import fast_cnn, one_cell_convs
 
 # %% ../nbs/10a_your_digits.ipynb #737e46b2
 def _linear(n_out): return DigitClassifier((784, n_out))

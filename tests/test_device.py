@@ -32,12 +32,12 @@ def _tiny(n=512, seed=0):
 
 @cuda
 def test_train_cnn_trains_on_the_gpu(monkeypatch):
-    from digitlab.models import fast_cnn
+    from digitlab.models import fast_net
     from digitlab.train import FAST_RECIPE, train_cnn
     monkeypatch.delenv('DIGITLAB_DEVICE', raising=False)
     x, y = _tiny()
     seen = []
-    model = fast_cnn(crop=4); model.register_forward_pre_hook(lambda m, inp: seen.append(inp[0].device.type))
+    model = fast_net(); model.register_forward_pre_hook(lambda m, inp: seen.append(inp[0].device.type))
     r = train_cnn(model, **{**FAST_RECIPE, 'epochs': 1}, data=(x, y, x, y), progress=False)   # the fast recipe's net and optimizer
     assert 'cuda' in seen and next(r['model'].parameters()).device.type == 'cpu'   # trained there, handed back on the CPU
 
