@@ -7,7 +7,7 @@ them, made on the validation split only (`cnn_tensors('fit')` / `cnn_tensors('va
 set stays for bench/fast_mnist.py's final numbers. The validation digits are harder than the test digits:
 the first fast recipe scored 0.9883-0.9888 on them and 0.9917 on the test set; `best_cnn` 0.9947 and 0.9964.
 
-Six studies, each a list of candidates trained in turn for every seed, with the public recipe trained
+Nine studies, each a list of candidates trained in turn for every seed, with the public recipe trained
 first on the same seed, so that every time is a ratio measured side by side. The first three began from the
 first fast recipe (`FIRST_FAST`: the full 28x28 picture, 1.1 epochs, AdamW's usual betas), called 'current' there:
 - fast: larger batches, a narrower net, fewer epochs, bfloat16 autocast (`train_cnn`'s `bf16`: the CPU's bf16
@@ -17,8 +17,9 @@ first fast recipe (`FIRST_FAST`: the full 28x28 picture, 1.1 epochs, AdamW's usu
 - crop: the net on the middle of the picture only (`fast_cnn(crop=...)`: MNIST's digits fill a 20x20 box in the
   middle), and AdamW with the public recipe's faster-forgetting betas (0.7, 0.9), which made fewer epochs enough:
   this study chose today's `FAST_RECIPE` with `fast_cnn(crop=4)`;
-- mid, mid2, mid3: recipes that might reach 99.5% within 3x (mid3: `best_cnn` on the middle 20x20 with the fast
-  recipe's betas, for a few epochs);
+- mid, mid2, mid3, mid4, mid5: recipes that might reach 99.5% within 3x (mid3: `best_cnn` on the middle 20x20 with
+  the fast recipe's betas, for a few epochs; mid4: the same in bf16, on the middle 24x24 or the whole picture; mid5:
+  larger batches, a higher learning rate, fewer epochs: 2.75 epochs is bench/fast_mnist.py's `MID_RECIPE`);
 - best: `best_cnn` for twice the epochs, with and without an exponential moving average of the weights
   (`WeightEMA`).
 
@@ -29,6 +30,8 @@ Results go to bench/results/speed_study.json (one key per study; a run of one st
     python bench/speed_study.py --only fast2           # about 2 minutes
     python bench/speed_study.py --only mid             # about 4 minutes
     python bench/speed_study.py --only mid3            # about 4 minutes
+    python bench/speed_study.py --only mid4            # about 4 minutes
+    python bench/speed_study.py --only mid5            # about 4 minutes
     python bench/speed_study.py --only best --seeds 0  # about 9 minutes
 """
 import argparse, json, platform, statistics, sys, time, warnings
@@ -75,6 +78,7 @@ narrow_cnn = partial(fast_cnn, widths=(24, 24, 48))   # `fast_cnn` with 24, 24, 
 middle24, middle20 = partial(fast_cnn, crop=2), partial(fast_cnn, crop=4)   # the net on the middle 24x24 or 20x20 pixels
 wide20 = partial(fast_cnn, widths=(48, 64, 128), crop=4)
 best20 = partial(best_cnn, crop=4)   # `best_cnn` on the middle 20x20 pixels
+best24 = partial(best_cnn, crop=2)   # `best_cnn` on the middle 24x24 pixels
 FIRST_FAST = dict(epochs=1.1, lr=0.02, bs=128)   # the fast recipe the studies started from ('current' in fast, fast2 and mid)
 
 def candidates():
@@ -112,12 +116,22 @@ def candidates():
               ('best_cnn, middle 20x20, betas (0.7, 0.9), 3 epochs', best20, dict(n, epochs=3), ()),
               ('best_cnn, middle 20x20, betas (0.7, 0.9), 3 epochs, batches of 256, lr 0.03', best20, dict(n, epochs=3, bs=256, lr=0.03), ()),
               ('best_cnn, middle 20x20, betas (0.7, 0.9), 3 epochs, augmented', best20, dict(n, epochs=3, augment=True), ())],
+        mid4=[('best_cnn, middle 20x20, 3 epochs, batches of 256 (mid3)', best20, dict(n, epochs=3, bs=256, lr=0.03), ()),
+              ('the same in bf16', best20, dict(n, epochs=3, bs=256, lr=0.03, bf16=True), ()),
+              ('best_cnn, middle 24x24, 3 epochs, batches of 256, bf16', best24, dict(n, epochs=3, bs=256, lr=0.03, bf16=True), ()),
+              ('best_cnn, full picture, 2.5 epochs, batches of 256, bf16', best_cnn, dict(n, epochs=2.5, bs=256, lr=0.03, bf16=True), ()),
+              ('best_cnn, middle 20x20, 3.5 epochs, batches of 256, bf16', best20, dict(n, epochs=3.5, bs=256, lr=0.03, bf16=True), ())],
+        mid5=[('best_cnn, middle 20x20, 3 epochs, batches of 256 (mid3)', best20, dict(n, epochs=3, bs=256, lr=0.03), ()),
+              ('batches of 512, lr 0.04', best20, dict(n, epochs=3, bs=512, lr=0.04), ()),
+              ('2.75 epochs', best20, dict(n, epochs=2.75, bs=256, lr=0.03), ()),
+              ('lr 0.04', best20, dict(n, epochs=3, bs=256, lr=0.04), ()),
+              ('2.75 epochs, batches of 512, lr 0.04', best20, dict(n, epochs=2.75, bs=512, lr=0.04), ())],
         best=[('best_cnn, 16 epochs', best_cnn, dict(BEST_RECIPE, epochs=16), ()),
               ('best_cnn, 16 epochs, weight EMA', best_cnn, dict(BEST_RECIPE, epochs=16), (WeightEMA,))])
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    p.add_argument('--only', choices=['fast', 'fast2', 'crop', 'mid', 'mid2', 'mid3', 'best'], nargs='+', default=['crop', 'mid2'])
+    p.add_argument('--only', choices=['fast', 'fast2', 'crop', 'mid', 'mid2', 'mid3', 'mid4', 'mid5', 'best'], nargs='+', default=['crop', 'mid2'])
     p.add_argument('--seeds', type=int, nargs='+', help='default: 0 1 2 for crop (its ratios decide the fast recipe), 0 1 for the others')
     p.add_argument('--out', default=str(Path(__file__).parent/'results'/'speed_study.json'))
     args = p.parse_args()
