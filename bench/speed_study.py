@@ -131,7 +131,7 @@ def candidates():
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    p.add_argument('--only', choices=['fast', 'fast2', 'crop', 'mid', 'mid2', 'mid3', 'mid4', 'mid5', 'best'], nargs='+', default=['crop', 'mid2'])
+    p.add_argument('--only', choices=list(candidates()), nargs='+', default=['crop', 'mid2'])
     p.add_argument('--seeds', type=int, nargs='+', help='default: 0 1 2 for crop (its ratios decide the fast recipe), 0 1 for the others')
     p.add_argument('--out', default=str(Path(__file__).parent/'results'/'speed_study.json'))
     args = p.parse_args()
