@@ -7,7 +7,7 @@ them, made on the validation split only (`cnn_tensors('fit')` / `cnn_tensors('va
 set stays for bench/fast_mnist.py's final numbers. The validation digits are harder than the test digits:
 the first fast recipe scored 0.9883-0.9888 on them and 0.9917 on the test set; `best_cnn` 0.9947 and 0.9964.
 
-Nine studies, each a list of candidates trained in turn for every seed, with the public recipe trained
+Eleven studies, each a list of candidates trained in turn for every seed, with the public recipe trained
 first on the same seed, so that every time is a ratio measured side by side. The first three began from the
 first fast recipe (`FIRST_FAST`: the full 28x28 picture, 1.1 epochs, AdamW's usual betas), called 'current' there:
 - fast: larger batches, a narrower net, fewer epochs, bfloat16 autocast (`train_cnn`'s `bf16`: the CPU's bf16
@@ -17,9 +17,11 @@ first fast recipe (`FIRST_FAST`: the full 28x28 picture, 1.1 epochs, AdamW's usu
 - crop: the net on the middle of the picture only (`fast_cnn(crop=...)`: MNIST's digits fill a 20x20 box in the
   middle), and AdamW with the public recipe's faster-forgetting betas (0.7, 0.9), which made fewer epochs enough:
   this study chose today's `FAST_RECIPE` with `fast_cnn(crop=4)`;
-- mid, mid2, mid3, mid4, mid5: recipes that might reach 99.5% within 3x (mid3: `best_cnn` on the middle 20x20 with
+- mid, mid2 to mid7: recipes that might reach 99.5% within 3x (mid3: `best_cnn` on the middle 20x20 with
   the fast recipe's betas, for a few epochs; mid4: the same in bf16, on the middle 24x24 or the whole picture; mid5:
-  larger batches, a higher learning rate, fewer epochs: 2.75 epochs is bench/fast_mnist.py's `MID_RECIPE`);
+  larger batches, a higher learning rate, fewer epochs: 2.75 epochs; mid6: that recipe on augmented digits, a milder
+  `RandomAffine` than `BEST_RECIPE`'s, switched off for the last part of training (`until`): mild augmentation
+  off for the last 20% is bench/fast_mnist.py's `MID_RECIPE`; mid7: that choice for fewer epochs);
 - best: `best_cnn` for twice the epochs, with and without an exponential moving average of the weights
   (`WeightEMA`).
 
@@ -32,6 +34,8 @@ Results go to bench/results/speed_study.json (one key per study; a run of one st
     python bench/speed_study.py --only mid3            # about 4 minutes
     python bench/speed_study.py --only mid4            # about 4 minutes
     python bench/speed_study.py --only mid5            # about 4 minutes
+    python bench/speed_study.py --only mid6            # about 9 minutes
+    python bench/speed_study.py --only mid7            # about 5 minutes
     python bench/speed_study.py --only best --seeds 0  # about 9 minutes
 """
 import argparse, json, platform, statistics, sys, time, warnings
@@ -84,6 +88,7 @@ FIRST_FAST = dict(epochs=1.1, lr=0.02, bs=128)   # the fast recipe the studies s
 def candidates():
     "{study: [(name, net builder, recipe, callback builders)]}"
     f, n = FIRST_FAST, FAST_RECIPE
+    m, mild = dict(n, epochs=2.75, bs=256, lr=0.03), dict(degrees=5, scale=0.05, shift=0.05)   # mid5's choice; a gentler `RandomAffine`
     return dict(
         fast=[('current', fast_cnn, f, ()),
               ('batches of 256, lr 0.03', fast_cnn, dict(f, bs=256, lr=0.03), ()),
@@ -126,13 +131,25 @@ def candidates():
               ('2.75 epochs', best20, dict(n, epochs=2.75, bs=256, lr=0.03), ()),
               ('lr 0.04', best20, dict(n, epochs=3, bs=256, lr=0.04), ()),
               ('2.75 epochs, batches of 512, lr 0.04', best20, dict(n, epochs=2.75, bs=512, lr=0.04), ())],
+        mid6=[('best_cnn, middle 20x20, 2.75 epochs, batches of 256 (mid5)', best20, m, ()),
+              ('mild augmentation throughout', best20, dict(m, augment=mild), ()),
+              ('milder augmentation throughout', best20, dict(m, augment=dict(degrees=3, scale=0.03, shift=0.03)), ()),
+              ('mild augmentation, 2.5 epochs', best20, dict(m, epochs=2.5, augment=mild), ()),
+              ('mild augmentation, off for the last 40%', best20, dict(m, augment=dict(mild, until=0.6)), ()),
+              ('mild augmentation, off for the last 20%', best20, dict(m, augment=dict(mild, until=0.8)), ()),
+              ('full augmentation, off for the last 20%', best20, dict(m, augment=dict(until=0.8)), ()),
+              ('mild, off for the last 20%, lr 0.04', best20, dict(m, lr=0.04, augment=dict(mild, until=0.8)), ())],
+        mid7=[('mild augmentation, off for the last 20% (mid6)', best20, dict(m, augment=dict(mild, until=0.8)), ()),
+              ('2.5 epochs', best20, dict(m, epochs=2.5, augment=dict(mild, until=0.8)), ()),
+              ('2.5 epochs, off for the last 10%', best20, dict(m, epochs=2.5, augment=dict(mild, until=0.9)), ()),
+              ('2.25 epochs', best20, dict(m, epochs=2.25, augment=dict(mild, until=0.8)), ())],
         best=[('best_cnn, 16 epochs', best_cnn, dict(BEST_RECIPE, epochs=16), ()),
               ('best_cnn, 16 epochs, weight EMA', best_cnn, dict(BEST_RECIPE, epochs=16), (WeightEMA,))])
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--only', choices=list(candidates()), nargs='+', default=['crop', 'mid2'])
-    p.add_argument('--seeds', type=int, nargs='+', help='default: 0 1 2 for crop (its ratios decide the fast recipe), 0 1 for the others')
+    p.add_argument('--seeds', type=int, nargs='+', help='default: 0 1 2 for crop, mid6 and mid7 (their results chose recipes of bench/fast_mnist.py), 0 1 for the others')
     p.add_argument('--out', default=str(Path(__file__).parent/'results'/'speed_study.json'))
     args = p.parse_args()
     warnings.filterwarnings('ignore')
@@ -145,7 +162,7 @@ def main():
     record = json.loads(out.read_text()) if out.exists() else {}
     for study in args.only:
         rows = {'public fast': []} | {name: [] for name, *_ in candidates()[study]}
-        seeds = args.seeds or ([0, 1, 2] if study == 'crop' else [0, 1])
+        seeds = args.seeds or ([0, 1, 2] if study in ('crop', 'mid6', 'mid7') else [0, 1])
         for s in seeds:
             pub = train_public_fast(s, data); rows['public fast'].append(dict(pub, ratio=1.))
             print(f"{study} seed {s}: {'public fast':32s} {pub['accuracy']:.4f} validation accuracy, {pub['seconds']:6.1f} s", flush=True)

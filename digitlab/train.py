@@ -117,16 +117,21 @@ def random_affine(xb:torch.Tensor, # a normalised batch (N, 1, H, W)
     return F.grid_sample(xb - bg, grid, align_corners=False) + bg
 
 class RandomAffine(MiniCallback):
-    "Replace each training batch by `random_affine` copies, drawn from the training loader's generator"
+    "Replace each training batch by `random_affine` copies, drawn from the training loader's generator, for the first `until` of the fit's batches"
     order = -5
     def __init__(self,
                  degrees:float=10., # largest rotation, either way
                  scale:float=0.1, # largest change of size, as a fraction
                  shift:float=0.1, # largest move, as a fraction of the image's side
-                ): self.kw = dict(degrees=degrees, scale=scale, shift=shift)
+                 until:float=1., # the share of the fit's training batches that are augmented; the rest are the digits themselves
+                ):
+        if not 0 <= until <= 1: raise ValueError(f"RandomAffine's until is a share of the training batches, from 0 to 1, not {until}")
+        self.kw, self.until = dict(degrees=degrees, scale=scale, shift=shift), until
     def before_batch(self):
-        if self.learn.training: self.learn.xb = random_affine(self.learn.xb, **self.kw, generator=self.learn.train_dl.gen)
-    def __repr__(self): return f"RandomAffine({', '.join(f'{k}={v}' for k, v in self.kw.items())})"
+        learn = self.learn
+        if learn.training and learn.train_iter < self.until*learn.total_iters:
+            learn.xb = random_affine(learn.xb, **self.kw, generator=learn.train_dl.gen)
+    def __repr__(self): return f"RandomAffine({', '.join(f'{k}={v}' for k, v in self.kw.items())}, until={self.until})"
 
 # %% ../nbs/10_ten_digits.ipynb #a011316a
 class TrainTimer(MiniCallback):
@@ -162,7 +167,7 @@ def train_cnn(model:nn.Module, # the net to train, for example `fast_cnn()`
               bs:int=128, # batch size
               betas:tuple=(0.9, 0.999), # AdamW's decay rates for its running means of the gradients and of their squares
               smoothing:float=0.1, # label smoothing of the cross-entropy
-              augment:bool=False, # train on `random_affine` copies of each batch
+              augment:bool|dict=False, # train on `random_affine` copies of each batch: True with `RandomAffine`'s defaults, a dict with its arguments
               bf16:bool=False, # forward passes in bfloat16 (`AutocastBF16`) where that is faster (`bf16_pays`); float32 elsewhere
               seed:int=0, # seeds the weights, the shuffling and the augmentation
               data=None, # `(x, y, x_eval, y_eval)` from `cnn_tensors`: trained on the first pair, scored once on the second; None: 'train' and 'test'
@@ -178,7 +183,8 @@ def train_cnn(model:nn.Module, # the net to train, for example `fast_cnn()`
     for m in model.modules():   # the seed decides the starting weights, whatever built the model before
         if hasattr(m, 'reset_parameters'): m.reset_parameters()
     timer = TrainTimer()
-    extra = [*([RandomAffine()] if augment else []), *([AutocastBF16()] if bf16 and bf16_pays(device) else [])]
+    aug = dict(augment) if isinstance(augment, dict) else {} if augment else None   # {} and True: RandomAffine's defaults
+    extra = [*([RandomAffine(**aug)] if aug is not None else []), *([AutocastBF16()] if bf16 and bf16_pays(device) else [])]
     learn = MiniLearner((TensorLoader(x, y, bs=bs, shuffle=True, seed=seed, device=device), None), model,
                         partial(F.cross_entropy, label_smoothing=smoothing), partial(torch.optim.AdamW, betas=betas, weight_decay=0.01, fused=True),
                         lr=lr, cbs=[timer, *extra, *cbs], device=device, progress=progress)
