@@ -10,7 +10,7 @@ from torch import nn
 from .loaders import fit_sample_learner
 
 # %% auto #0
-__all__ = ['simple_net', 'train_simple_net', 'load_digit_model', 'predict_digit', 'DigitClassifier', 'plot_history', 'fast_cnn', 'fast_net', 'best_cnn', 'OneCellConv', 'one_cell_convs']
+__all__ = ['simple_net', 'train_simple_net', 'load_digit_model', 'predict_digit', 'DigitClassifier', 'plot_history', 'FlattenCL', 'fast_cnn', 'fast_net', 'best_cnn', 'OneCellConv', 'one_cell_convs']
 
 # %% ../nbs/06_neural_net.ipynb #19c82e3b
 def simple_net(n_in:int=28*28, # inputs: pixels per image
@@ -140,6 +140,13 @@ def _stem(n_out):
     "Each 2x2 block of pixels folded into 4 channels (28x28x1 -> 14x14x4), then a 3x3 convolution and a ReLU"
     return nn.Sequential(nn.PixelUnshuffle(2), nn.Conv2d(4, n_out, 3, padding=1), nn.ReLU(inplace=True))
 
+class FlattenCL(nn.Flatten):
+    "`nn.Flatten` that hands a channels-last input its gradient channels-last too, so the backward pass of the layer before it reads one layout"
+    def forward(self, x):
+        if x.requires_grad and x.dim() == 4 and not x.is_contiguous() and x.is_contiguous(memory_format=torch.channels_last):
+            x.register_hook(lambda g: g.contiguous(memory_format=torch.channels_last))
+        return super().forward(x)
+
 def _crop(crop):
     "The layers that cut `crop` pixels off each edge (none for 0), and the side of the grid after the stem and two stride-2 convolutions"
     side = 28 - 2*crop
@@ -153,7 +160,7 @@ def fast_cnn(n_out:int=10, # number of classes
     "Three convolutions of `widths` channels on grids of 14x14, 7x7 and 4x4 (10x10, 5x5 and 3x3 with `crop=4`), one linear layer to `n_out` classes"
     a, b, d = widths
     first, g = _crop(crop)
-    return nn.Sequential(*first, _stem(a), _cbr(a, b, stride=2), _cbr(b, d, stride=2), nn.Flatten(), nn.Linear(d*g*g, n_out))
+    return nn.Sequential(*first, _stem(a), _cbr(a, b, stride=2), _cbr(b, d, stride=2), FlattenCL(), nn.Linear(d*g*g, n_out))
 
 def fast_net(n_out:int=10, # number of classes
             ) -> nn.Module:
@@ -165,7 +172,7 @@ def best_cnn(crop:int=0, # pixels cut off each edge first, as in `fast_cnn`
     "The accuracy recipe's net: 48, 64, 96, 128 channels on 14x14, 7x7, 7x7 and 4x4 grids (10x10, 5x5, 5x5, 3x3 with `crop=4`), one linear layer"
     first, g = _crop(crop)
     return nn.Sequential(*first, _stem(48), _cbr(48, 64, stride=2), _cbr(64, 96), _cbr(96, 128, stride=2),
-                         nn.Flatten(), nn.Linear(128*g*g, 10))
+                         FlattenCL(), nn.Linear(128*g*g, 10))
 
 # %% ../nbs/10a_your_digits.ipynb #bbc58431
 import torch.nn.functional as F

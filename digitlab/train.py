@@ -12,6 +12,7 @@ from functools import partial
 import torch
 import torch.nn.functional as F
 from torch import nn
+from torchvision.transforms import CenterCrop
 import matplotlib.pyplot as plt
 from .data import load_mnist
 from .loaders import MNIST_STATS, TensorLoader, cnn_tensors, device_name, pick_device
@@ -21,7 +22,7 @@ from .sgd import init_params, linear1
 from .models import DigitClassifier
 
 # %% auto #0
-__all__ = ['MLP_RECIPES', 'FAST_RECIPE', 'BEST_RECIPE', 'TTA_SHIFTS', 'ten_by_hand', 'fit_scoring_once', 'ten_with_learner', 'train_mlp', 'random_affine', 'RandomAffine', 'TrainTimer', 'bf16_pays', 'AutocastBF16', 'train_cnn', 'shift_images', 'cnn_probs', 'confusion', 'plot_confusion', 'top_losses', 'describe_prediction', 'resnet_on_folders', 'score_mlp', 'ARCHS']
+__all__ = ['MLP_RECIPES', 'FAST_RECIPE', 'BEST_RECIPE', 'TTA_SHIFTS', 'ten_by_hand', 'fit_scoring_once', 'ten_with_learner', 'train_mlp', 'random_affine', 'RandomAffine', 'net_crop', 'TrainTimer', 'bf16_pays', 'AutocastBF16', 'train_cnn', 'shift_images', 'cnn_probs', 'confusion', 'plot_confusion', 'top_losses', 'describe_prediction', 'resnet_on_folders', 'score_mlp', 'ARCHS']
 
 # %% ../nbs/10_ten_digits.ipynb #23aeda1a
 def _pair_loader(x, y, bs, device=None):
@@ -102,18 +103,20 @@ def random_affine(xb:torch.Tensor, # a normalised batch (N, 1, H, W)
                   degrees:float=10., # largest rotation, either way
                   scale:float=0.1, # largest change of size, as a fraction
                   shift:float=0.1, # largest move, as a fraction of the image's side
+                  crop:int=0, # pixels left off each edge of the result: only the middle that a net with the same `crop` reads is computed
                   generator=None, # a `torch.Generator` for the random amounts
-                 ) -> torch.Tensor:
+                 ) -> torch.Tensor: # (N, 1, H - 2*crop, W - 2*crop)
     "Each image of a normalised batch rotated by up to `degrees`, scaled by up to `scale` and shifted by up to `shift` of its size"
-    n = len(xb)
+    n, (h, w) = len(xb), xb.shape[-2:]
+    if not 0 <= crop < min(h, w)/2: raise ValueError(f"random_affine's crop must leave some of the {h}x{w} pictures, not {crop}")
     u = lambda *s: torch.rand(*s, generator=generator)*2 - 1
     a, s = u(n)*degrees*math.pi/180, 1 + u(n)*scale
-    theta = torch.zeros(n, 2, 3)
-    theta[:, 0, 0], theta[:, 0, 1] = a.cos()/s, -a.sin()/s
-    theta[:, 1, 0], theta[:, 1, 1] = a.sin()/s, a.cos()/s
-    theta[:, :, 2] = u(n, 2)*shift*2     # affine_grid's coordinates run from -1 to 1
+    d = u(n, 2)*shift*2                  # grid_sample's coordinates run from -1 to 1 across the picture
+    cos, sin, dx, dy = [t[:, None, None].to(xb.device) for t in (a.cos()/s, a.sin()/s, d[:, 0], d[:, 1])]
+    xs = (2*torch.arange(crop, w - crop, device=xb.device) + 1)/w - 1            # the centres of the result's pixels
+    ys = ((2*torch.arange(crop, h - crop, device=xb.device) + 1)/h - 1)[:, None]
+    grid = torch.stack([cos*xs - sin*ys + dx, sin*xs + cos*ys + dy], -1)         # and where each one reads from: (N, h, w, 2)
     bg = -MNIST_STATS[0]/MNIST_STATS[1]  # a blank pixel, normalised; grid_sample pads with zeros
-    grid = F.affine_grid(theta.to(xb.device), list(xb.shape), align_corners=False)
     return F.grid_sample(xb - bg, grid, align_corners=False) + bg
 
 class RandomAffine(MiniCallback):
@@ -124,14 +127,22 @@ class RandomAffine(MiniCallback):
                  scale:float=0.1, # largest change of size, as a fraction
                  shift:float=0.1, # largest move, as a fraction of the image's side
                  until:float=1., # the share of the fit's training batches that are augmented; the rest are the digits themselves
+                 crop:int=0, # pixels left off each edge, as in `random_affine`: the crop the net begins with, if any
                 ):
         if not 0 <= until <= 1: raise ValueError(f"RandomAffine's until is a share of the training batches, from 0 to 1, not {until}")
-        self.kw, self.until = dict(degrees=degrees, scale=scale, shift=shift), until
+        self.kw, self.until = dict(degrees=degrees, scale=scale, shift=shift, crop=crop), until
     def before_batch(self):
         learn = self.learn
         if learn.training and learn.train_iter < self.until*learn.total_iters:
             learn.xb = random_affine(learn.xb, **self.kw, generator=learn.train_dl.gen)
     def __repr__(self): return f"RandomAffine({', '.join(f'{k}={v}' for k, v in self.kw.items())}, until={self.until})"
+
+def net_crop(model:nn.Module, # a net
+             side:int=28, # the side of the pictures it takes
+            ) -> int:
+    "The pixels `model` cuts off each edge before anything else: a `CenterCrop` first layer (`fast_cnn(crop=...)`), else 0"
+    first = model[0] if isinstance(model, nn.Sequential) and len(model) else None
+    return (side - first.size[0])//2 if isinstance(first, CenterCrop) else 0
 
 # %% ../nbs/10_ten_digits.ipynb #a011316a
 class TrainTimer(MiniCallback):
@@ -167,7 +178,7 @@ def train_cnn(model:nn.Module, # the net to train, for example `fast_cnn()`
               bs:int=128, # batch size
               betas:tuple=(0.9, 0.999), # AdamW's decay rates for its running means of the gradients and of their squares
               smoothing:float=0.1, # label smoothing of the cross-entropy
-              augment:bool|dict=False, # train on `random_affine` copies of each batch: True with `RandomAffine`'s defaults, a dict with its arguments
+              augment:bool|dict=False, # train on `random_affine` copies of each batch: True with `RandomAffine`'s defaults, a dict with its arguments (`crop`: the net's own)
               bf16:bool=False, # forward passes in bfloat16 (`AutocastBF16`) where that is faster (`bf16_pays`); float32 elsewhere
               seed:int=0, # seeds the weights, the shuffling and the augmentation
               data=None, # `(x, y, x_eval, y_eval)` from `cnn_tensors`: trained on the first pair, scored once on the second; None: 'train' and 'test'
@@ -184,6 +195,7 @@ def train_cnn(model:nn.Module, # the net to train, for example `fast_cnn()`
         if hasattr(m, 'reset_parameters'): m.reset_parameters()
     timer = TrainTimer()
     aug = dict(augment) if isinstance(augment, dict) else {} if augment else None   # {} and True: RandomAffine's defaults
+    if aug is not None: aug.setdefault('crop', net_crop(model, x.shape[-1]))   # augment only the middle the net reads
     extra = [*([RandomAffine(**aug)] if aug is not None else []), *([AutocastBF16()] if bf16 and bf16_pays(device) else [])]
     learn = MiniLearner((TensorLoader(x, y, bs=bs, shuffle=True, seed=seed, device=device), None), model,
                         partial(F.cross_entropy, label_smoothing=smoothing), partial(torch.optim.AdamW, betas=betas, weight_decay=0.01, fused=True),
