@@ -7,7 +7,7 @@ them, made on the validation split only (`cnn_tensors('fit')` / `cnn_tensors('va
 set stays for bench/fast_mnist.py's final numbers. The validation digits are harder than the test digits:
 the first fast recipe scored 0.9883-0.9888 on them and 0.9917 on the test set; `best_cnn` 0.9947 and 0.9964.
 
-Eleven studies, each a list of candidates trained in turn for every seed, with the public recipe trained
+Twelve studies, each a list of candidates trained in turn for every seed, with the public recipe trained
 first on the same seed, so that every time is a ratio measured side by side. The first three began from the
 first fast recipe (`FIRST_FAST`: the full 28x28 picture, 1.1 epochs, AdamW's usual betas), called 'current' there:
 - fast: larger batches, a narrower net, fewer epochs, bfloat16 autocast (`train_cnn`'s `bf16`: the CPU's bf16
@@ -23,7 +23,8 @@ first fast recipe (`FIRST_FAST`: the full 28x28 picture, 1.1 epochs, AdamW's usu
   `RandomAffine` than `BEST_RECIPE`'s, switched off for the last part of training (`until`): mild augmentation
   off for the last 20% is bench/fast_mnist.py's `MID_RECIPE`; mid7: that choice for fewer epochs);
 - best: `best_cnn` for twice the epochs, with and without an exponential moving average of the weights
-  (`WeightEMA`).
+  (`WeightEMA`); best2: those 16 epochs with the augmentation switched off for the last 10% of the batches,
+  and `best_cnn` on the middle 20x20 for 32 epochs, switched off likewise: bench/fast_mnist.py's `LONG_RECIPE`.
 
 Results go to bench/results/speed_study.json (one key per study; a run of one study keeps the others).
 
@@ -37,6 +38,7 @@ Results go to bench/results/speed_study.json (one key per study; a run of one st
     python bench/speed_study.py --only mid6            # about 9 minutes
     python bench/speed_study.py --only mid7            # about 5 minutes
     python bench/speed_study.py --only best --seeds 0  # about 9 minutes
+    python bench/speed_study.py --only best2           # about 13 minutes
 """
 import argparse, json, platform, statistics, sys, time, warnings
 from functools import partial
@@ -145,7 +147,9 @@ def candidates():
               ('2.5 epochs, off for the last 10%', best20, dict(chosen, epochs=2.5, augment=dict(mild, until=0.9)), ()),
               ('2.25 epochs', best20, dict(chosen, epochs=2.25), ())],
         best=[('best_cnn, 16 epochs', best_cnn, dict(BEST_RECIPE, epochs=16), ()),
-              ('best_cnn, 16 epochs, weight EMA', best_cnn, dict(BEST_RECIPE, epochs=16), (WeightEMA,))])
+              ('best_cnn, 16 epochs, weight EMA', best_cnn, dict(BEST_RECIPE, epochs=16), (WeightEMA,))],
+        best2=[('best_cnn, 16 epochs, augmentation off for the last 10%', best_cnn, dict(BEST_RECIPE, epochs=16, augment=dict(until=0.9)), ()),
+               ('best_cnn, middle 20x20, 32 epochs, augmentation off for the last 10%', best20, dict(BEST_RECIPE, epochs=32, augment=dict(until=0.9)), ())])
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
