@@ -38,3 +38,17 @@ def test_lesson_10_scores_the_test_set_in_its_last_section():
     assert end > len(cells)//2
     after = '\n'.join(''.join(c['source']) for c in cells[end:] if c['cell_type'] == 'code')
     assert "load_mnist('test')" in after and 'resnet_on_folders(' in after and 'score_mlp(' in after
+
+def test_the_benchmark_trains_what_validation_chose(monkeypatch):
+    "bench/fast_mnist.py scores on the test digits exactly the candidates that bench/speed_study.py chose on the validation digits"
+    monkeypatch.syspath_prepend(str(nbs.parent/'bench'))
+    import fast_mnist, speed_study
+    study = {k: {name: (make, recipe) for name, make, recipe, _ in v} for k, v in speed_study.candidates().items()}
+    chosen = {'fast_cnn (ours)': study['crop']['middle 20x20, betas (0.7, 0.9), 0.8 epochs'],
+              fast_mnist.MID_NAME: study['mid6']['mild augmentation, off for the last 20%'],
+              fast_mnist.LONG_NAME: study['best2']['best_cnn, middle 20x20, 32 epochs, augmentation off for the last 10%']}
+    ours = fast_mnist.our_recipes()
+    for name, (make, recipe) in chosen.items():
+        bench_make, bench_recipe = ours[name]
+        assert bench_recipe == recipe, (name, bench_recipe, recipe)
+        assert repr(bench_make()) == repr(make()), name   # the same net, layer for layer
