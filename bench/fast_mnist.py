@@ -1,4 +1,4 @@
-"""Ten-digit MNIST on this CPU: our recipes beside two public ones, every training time a ratio to the fastest public one's, 3 seeds.
+"""Ten-digit MNIST on this machine: our recipes beside two public ones, every training time a ratio to the fastest public one's, 3 seeds.
 
 Our recipes are lesson 10's `train_cnn` (one-cycle fused AdamW, label smoothing 0.1, channels-last tensors
 in memory); "training time" is the wall clock of the training loop alone: the data is loaded once before,
@@ -49,14 +49,20 @@ this machine's own run. `--recheck` judges the stored full run again this way wi
 Prints each run, then mean and spread (standard deviation, min-max) per recipe, and writes
 bench/results/fast_mnist.json. `--quick` runs only the time-to-99% part (under a minute) and writes
 fast_mnist_quick.json instead, so that a quick run never replaces a full one.
-Run: `python bench/fast_mnist.py [--quick] [--compare] [--no-peers] [--no-kernel-check] [--recheck] [--seeds 3] [--epochs 8]`."""
+Every entry, the public ones too, trains on one device: `--device`, else `pick_device()`'s choice (a CUDA or Apple GPU
+when there is one, else the CPU), named at the start and in the results. On a GPU the data is moved there before
+the clock starts, each run's time ends when the GPU has finished its work, and one untimed run of the two fastest
+entries goes first (a GPU's first steps pay for setting it up); the AVX2 kernel check is a CPU matter and is left
+out; and the results go to fast_mnist_gpu.json (Apple's GPU: fast_mnist_mps.json), so that a GPU run never
+replaces the CPU's. There the public recipe's 0.76 s on a GTX 1660 Ti is the figure to beat.
+Run: `python bench/fast_mnist.py [--quick] [--compare] [--no-peers] [--no-kernel-check] [--recheck] [--seeds 3] [--epochs 8] [--device cpu|cuda|mps]`."""
 import argparse, json, math, os, platform, statistics, subprocess, sys, time, warnings
 from functools import partial
 from pathlib import Path
 import torch, torch.nn.functional as F
 from torch import nn
 from fastcore.xtras import atomic_save
-from digitlab.loaders import cnn_tensors
+from digitlab.loaders import cnn_tensors, device_name, pick_device, sync_device
 from digitlab.models import best_cnn, fast_net
 from digitlab.train import BEST_RECIPE, FAST_RECIPE, cnn_probs, random_affine, train_cnn
 from digitlab.optim import MiniOneCycle
@@ -67,11 +73,11 @@ def summary(runs, key):
     v = [r[key] for r in runs]
     return dict(mean=statistics.mean(v), std=statistics.stdev(v) if len(v) > 1 else 0., min=min(v), max=max(v))
 
-def recipe(name, make, seeds, data, target_acc, budget_s, score='accuracy', **kw):
-    "Train `make()` with `train_cnn` once per seed; the target is judged on `score`: 'accuracy' or 'tta_accuracy'"
+def recipe(name, make, seeds, data, target_acc, budget_s, score='accuracy', device=None, **kw):
+    "Train `make()` with `train_cnn` on `device` once per seed; the target is judged on `score`: 'accuracy' or 'tta_accuracy'"
     runs = []
     for s in range(seeds):
-        r = ours(make, kw)(s, data)
+        r = ours(make, kw, device)(s, data)
         runs.append(r)
         print(f"{name:14s} seed {s}: {r['accuracy']:.4f} test accuracy ({r['tta_accuracy']:.4f} with test-time shifts) "
               f"after {r['seconds']:6.1f} s of training")
@@ -116,7 +122,7 @@ def compare(seeds, data, reps=2):
         for rep in range(reps):
             order = (('loop', loop_cnn), ('engine', train_cnn)) if rep % 2 == 0 else (('engine', train_cnn), ('loop', loop_cnn))
             for name, train in order:
-                kw = dict(progress=False) if name == 'engine' else {}
+                kw = dict(progress=False, device='cpu') if name == 'engine' else {}   # the loop it is timed against runs on the CPU
                 r = train(fast_net(), seed=s, data=data, **FAST_RECIPE, **kw); r.pop('model', None); runs[name].append(r)
                 print(f"compare seed {s}: {name:6s} {r['accuracy']:.4f} after {r['seconds']:5.2f} s")
     ratios = [e['seconds']/l['seconds'] for e, l in zip(runs['engine'], runs['loop'])]
@@ -141,11 +147,12 @@ def _score(model, xt, yt):
     with torch.no_grad(): preds = torch.cat([model(xt[i:i+1000]).argmax(1) for i in range(0, len(xt), 1000)])
     return (preds == yt).sum().item()/len(yt)
 
-def train_public_fast(seed, data):
-    "One epoch of tuomaso/train_mnist_fast's final recipe: Adam (0.01, betas 0.7 and 0.9), OneCycleLR, batches of 256 in order"
+def train_public_fast(seed, data, device=None):
+    "One epoch of tuomaso/train_mnist_fast's final recipe on `device` (see `pick_device`): Adam (0.01, betas 0.7 and 0.9), OneCycleLR, batches of 256 in order"
     torch.manual_seed(seed)
-    x, y, xt, yt = (t.contiguous() for t in data)   # plain NCHW tensors, as that recipe keeps them
-    model, bs = public_fast_net(), 256
+    d = pick_device(device)
+    x, y, xt, yt = (t.contiguous().to(d) for t in data)   # plain NCHW tensors, as that recipe keeps them, on the device before the clock starts
+    model, bs = public_fast_net().to(d), 256
     opt = torch.optim.Adam(model.parameters(), lr=0.01, betas=(0.7, 0.9))
     n = math.ceil(len(x)/bs)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.01, total_steps=n, cycle_momentum=False)
@@ -153,22 +160,23 @@ def train_public_fast(seed, data):
     for i in range(n):
         loss = F.cross_entropy(model(x[i*bs:(i+1)*bs]), y[i*bs:(i+1)*bs])
         opt.zero_grad(); loss.backward(); opt.step(); sched.step()
-    seconds = time.perf_counter() - start
+    sync_device(d); seconds = time.perf_counter() - start
     return dict(seconds=seconds, accuracy=_score(model, xt, yt), seed=seed)
 
-def train_pytorch_example(seed, data):
-    "One epoch of the PyTorch examples' MNIST recipe: Adadelta at 1.0, shuffled batches of 64"
+def train_pytorch_example(seed, data, device=None):
+    "One epoch of the PyTorch examples' MNIST recipe on `device` (see `pick_device`): Adadelta at 1.0, shuffled batches of 64"
     torch.manual_seed(seed)
-    x, y, xt, yt = (t.contiguous() for t in data)
-    model, bs = pytorch_example_net(), 64
+    d = pick_device(device)
+    x, y, xt, yt = (t.contiguous().to(d) for t in data)
+    model, bs = pytorch_example_net().to(d), 64
     opt = torch.optim.Adadelta(model.parameters(), lr=1.0)
-    idx = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))
+    idx = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed)).to(d)   # drawn on the CPU: the same order on every device
     model.train(); start = time.perf_counter()
     for i in range(0, len(x), bs):
         b = idx[i:i+bs]
         loss = F.cross_entropy(model(x[b]), y[b])
         opt.zero_grad(); loss.backward(); opt.step()
-    seconds = time.perf_counter() - start
+    sync_device(d); seconds = time.perf_counter() - start
     return dict(seconds=seconds, accuracy=_score(model, xt, yt), seed=seed)
 
 MID_RECIPE = dict(FAST_RECIPE, epochs=2.75, bs=256, lr=0.03, augment=dict(degrees=5, scale=0.05, shift=0.05, until=0.8))   # the candidate for 99.5% within 3x, on `best_cnn(crop=4)`: bench/speed_study.py's best on the validation digits (mid6)
@@ -176,9 +184,10 @@ MID_NAME = 'best_cnn, middle 20x20, 2.75 epochs, mild augmentation (ours)'
 LONG_RECIPE = dict(BEST_RECIPE, epochs=32, augment=dict(until=0.9))   # the candidate for 0.997 within 40x, on `best_cnn(crop=4)`: speed_study.py's best2
 LONG_NAME = 'best_cnn, middle 20x20, 32 epochs (ours)'
 
-def ours(make, recipe_kw):
+def ours(make, recipe_kw, device=None):
+    "A run of one of our entries: `train_cnn` on `device`, scored plainly and with test-time shifts"
     def run(seed, data):
-        r = train_cnn(make(), seed=seed, data=data, progress=False, **recipe_kw)
+        r = train_cnn(make(), seed=seed, data=data, progress=False, device=device, **recipe_kw)
         r['tta_accuracy'] = (cnn_probs(r.pop('model'), data[2], tta=True).argmax(1) == data[3]).sum().item()/len(data[3])
         return r
     return run
@@ -202,7 +211,7 @@ print('RESULT ' + json.dumps(dict(capability=torch.backends.cpu.get_cpu_capabili
 def avx2_runs(name, seeds, epochs):
     "Our entry `name` trained on `seeds` in a fresh process with the AVX2 kernels, as an AVX2-only CPU computes it (bench/floors.py)"
     code = KERNEL_RUN.format(here=str(Path(__file__).parent), epochs=epochs, name=name, seeds=list(seeds))
-    res = subprocess.run([sys.executable, '-c', code], env={**os.environ, **AVX2}, capture_output=True, text=True)
+    res = subprocess.run([sys.executable, '-c', code], env={**os.environ, **AVX2, 'DIGITLAB_DEVICE': 'cpu'}, capture_output=True, text=True)
     line = next((l for l in res.stdout.splitlines() if l.startswith('RESULT ')), None)
     if res.returncode or line is None: sys.exit(f"{name}: the run with AVX2 kernels failed:\n{res.stderr[-3000:]}")
     return json.loads(line[len('RESULT '):])
@@ -256,6 +265,23 @@ def goals(table, epochs=BEST_RECIPE['epochs'], kernels=True):
     judge('best single model at least 0.997 within 40x', ['best_cnn (ours)', LONG_NAME], 0.997, 40)
     return res
 
+RESULT_FILES = {'cpu': 'fast_mnist', 'cuda': 'fast_mnist_gpu', 'mps': 'fast_mnist_mps'}
+
+def result_file(device, quick=False) -> str:
+    "Where a run on `device` is written: a GPU's run or a quick one never replaces the CPU's full run"
+    return RESULT_FILES[torch.device(device).type] + ('_quick' if quick else '') + '.json'
+
+def device_gflops(device, n=2048, reps=5) -> float:
+    "The float32 matrix-multiply speed of `device` in GFLOP/s, median of `reps` (the CPU's: `matmul_gflops`)"
+    d = torch.device(device)
+    if d.type == 'cpu': return matmul_gflops()
+    a, b = torch.randn(n, n, device=d), torch.randn(n, n, device=d)
+    for _ in range(3): a@b
+    times = []
+    for _ in range(reps):
+        sync_device(d); t = time.perf_counter(); a@b; sync_device(d); times.append(time.perf_counter() - t)
+    return 2*n**3/statistics.median(times)/1e9
+
 def recheck(fn:Path, kernels=True) -> None:
     "Judge the goals again on the runs stored in `fn`, with the AVX2 kernel check, training only the entries that meet a goal"
     rec = json.loads(fn.read_text())
@@ -275,31 +301,39 @@ if __name__ == '__main__':
     ap.add_argument('--no-kernel-check', action='store_true', help="judge the goals on this machine's kernels only")
     ap.add_argument('--recheck', action='store_true', help="train nothing new side by side: judge the goals of the stored full run "
                     "again, with the AVX2 check of the entries that meet one")
+    ap.add_argument('--device', help="where every entry trains: cpu, cuda, cuda:1, mps; default: a GPU if there is one, else the CPU")
     args = ap.parse_args()
     warnings.filterwarnings('ignore')
     out = Path(__file__).parent/'results'
     if args.recheck: recheck(out/'fast_mnist.json', not args.no_kernel_check); sys.exit()
-    gflops = matmul_gflops()
-    print(f"machine: {os.cpu_count()} CPUs, {torch.get_num_threads()} torch threads, {gflops:.0f} GFLOP/s float32 matmul")
+    dev = pick_device(args.device)
+    if args.compare and dev.type != 'cpu': sys.exit("--compare times the engine against the old CPU loop: run it with --device cpu")
+    gflops = device_gflops(dev)
+    print(f"machine: {os.cpu_count()} CPUs, {torch.get_num_threads()} torch threads; training on {device_name(dev)}, "
+          f"{gflops:.0f} GFLOP/s float32 matmul there", flush=True)
     data = (*cnn_tensors('train'), *cnn_tensors('test'))
     res = {}
     if args.no_peers:   # ours alone, judged on seconds
-        res['time to 99%'] = recipe('time to 99%', fast_net, args.seeds, data, 0.99, 6, **FAST_RECIPE)
+        res['time to 99%'] = recipe('time to 99%', fast_net, args.seeds, data, 0.99, 6, device=dev, **FAST_RECIPE)
         if not args.quick:
-            res['best accuracy'] = recipe('best accuracy', best_cnn, args.seeds, data, 0.996, 180, score='tta_accuracy',
+            res['best accuracy'] = recipe('best accuracy', best_cnn, args.seeds, data, 0.996, 180, score='tta_accuracy', device=dev,
                                           **{**BEST_RECIPE, 'epochs': args.epochs})
     else:               # ours beside the peers, judged on ratios
-        mine = {k: ours(*v) for k, v in our_recipes(args.epochs).items()}
-        entries = {'public fast': train_public_fast, 'fast_cnn (ours)': mine['fast_cnn (ours)']}
+        mine = {k: ours(*v, device=dev) for k, v in our_recipes(args.epochs).items()}
+        entries = {'public fast': partial(train_public_fast, device=dev), 'fast_cnn (ours)': mine['fast_cnn (ours)']}
         if not args.quick:
-            entries['pytorch example'] = train_pytorch_example
+            entries['pytorch example'] = partial(train_pytorch_example, device=dev)
             entries |= {k: v for k, v in mine.items() if k not in entries}
+        if dev.type != 'cpu':   # a GPU's first steps set up its context and kernels: not part of any entry's time
+            for name in ('public fast', 'fast_cnn (ours)'): entries[name](0, data)
+            print("warmed up: one untimed run of the public recipe and of fast_cnn", flush=True)
         res['side by side'] = side_by_side(entries, args.seeds, data)
-        res['goals'] = goals(res['side by side'], args.epochs, not args.no_kernel_check)
+        res['goals'] = goals(res['side by side'], args.epochs, not args.no_kernel_check and dev.type == 'cpu')
     if args.compare: res['compare'] = compare(args.seeds, data)
     out.mkdir(exist_ok=True)
     meta = dict(seeds=args.seeds, quick=args.quick, peers=not args.no_peers, epochs=args.epochs, cpus=os.cpu_count(), torch_threads=torch.get_num_threads(),
-                matmul_gflops=round(gflops), python=platform.python_version(), torch=torch.__version__, when=time.strftime('%Y-%m-%d'))
-    fn = out/('fast_mnist_quick.json' if args.quick else 'fast_mnist.json')
+                device=device_name(dev), matmul_gflops=round(gflops), python=platform.python_version(), torch=torch.__version__,
+                when=time.strftime('%Y-%m-%d'))
+    fn = out/result_file(dev, args.quick)
     with atomic_save(fn, 'w') as f: f.write(json.dumps(dict(meta=meta, recipes=res), indent=2) + '\n')
     print(f'wrote {fn}')

@@ -26,7 +26,9 @@ first fast recipe (`FIRST_FAST`: the full 28x28 picture, 1.1 epochs, AdamW's usu
   (`WeightEMA`); best2: those 16 epochs with the augmentation switched off for the last 10% of the batches,
   and `best_cnn` on the middle 20x20 for 32 epochs, switched off likewise: bench/fast_mnist.py's `LONG_RECIPE`.
 
-Results go to bench/results/speed_study.json (one key per study; a run of one study keeps the others).
+Results go to bench/results/speed_study.json (one key per study; a run of one study keeps the others). Every
+candidate and the public recipe train on `--device` (default: `pick_device()`'s choice, a GPU if there is one);
+a run on a GPU goes to speed_study_gpu.json instead (Apple's: speed_study_mps.json), so the CPU's studies stay.
 
     python bench/speed_study.py                        # crop and mid2, 3 and 2 seeds: about 6 minutes on two idle cores
     python bench/speed_study.py --only fast            # about 3 minutes
@@ -45,8 +47,9 @@ from functools import partial
 from pathlib import Path
 import torch
 sys.path.insert(0, str(Path(__file__).parent))
-from fast_mnist import matmul_gflops, train_public_fast
+from fast_mnist import device_gflops, train_public_fast
 from digitlab.learner import MiniCallback
+from digitlab.loaders import device_name, pick_device
 from digitlab.models import best_cnn, fast_cnn, fast_net
 from digitlab.train import BEST_RECIPE, FAST_RECIPE, train_cnn
 
@@ -155,25 +158,27 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--only', choices=list(candidates()), nargs='+', default=['crop', 'mid2'])
     p.add_argument('--seeds', type=int, nargs='+', help='default: 0 1 2 for crop, mid6 and mid7 (their results chose recipes of bench/fast_mnist.py), 0 1 for the others')
-    p.add_argument('--out', default=str(Path(__file__).parent/'results'/'speed_study.json'))
+    p.add_argument('--device', help='where everything trains: cpu, cuda, mps; default: a GPU if there is one, else the CPU')
+    p.add_argument('--out', help='default: bench/results/speed_study.json, or speed_study_gpu.json (_mps) for a run on a GPU')
     args = p.parse_args()
     warnings.filterwarnings('ignore')
     from fastcore.xtras import atomic_save
     from digitlab.loaders import cnn_tensors
-    gflops = matmul_gflops()
-    print(f"machine: {torch.get_num_threads()} torch threads, {gflops:.0f} GFLOP/s float32 matmul", flush=True)
+    dev = pick_device(args.device)
+    gflops = device_gflops(dev)
+    print(f"machine: {torch.get_num_threads()} torch threads, {gflops:.0f} GFLOP/s float32 matmul there; training on {device_name(dev)}", flush=True)
     data = (*cnn_tensors('fit'), *cnn_tensors('valid'))
-    out = Path(args.out)
+    out = Path(args.out or Path(__file__).parent/'results'/{'cpu': 'speed_study.json', 'cuda': 'speed_study_gpu.json', 'mps': 'speed_study_mps.json'}[dev.type])
     record = json.loads(out.read_text()) if out.exists() else {}
     for study in args.only:
         rows = {'public fast': []} | {name: [] for name, *_ in candidates()[study]}
         seeds = args.seeds or ([0, 1, 2] if study in ('crop', 'mid6', 'mid7') else [0, 1])
         for s in seeds:
-            pub = train_public_fast(s, data); rows['public fast'].append(dict(pub, ratio=1.))
+            pub = train_public_fast(s, data, device=dev); rows['public fast'].append(dict(pub, ratio=1.))
             print(f"{study} seed {s}: {'public fast':32s} {pub['accuracy']:.4f} validation accuracy, {pub['seconds']:6.1f} s", flush=True)
             for name, make, recipe, cbs in candidates()[study]:
                 cbs = [c() for c in cbs]
-                r = train_cnn(make(), data=data, seed=s, progress=False, cbs=cbs, **recipe); r.pop('model')
+                r = train_cnn(make(), data=data, seed=s, progress=False, cbs=cbs, device=dev, **recipe); r.pop('model')
                 r['ratio'] = r['seconds']/pub['seconds']
                 for c in cbs:
                     if hasattr(c, 'compile_s'): r['compile_s'] = c.compile_s
@@ -188,7 +193,7 @@ def main():
                                  ratio_mean=statistics.mean(ratios), ratio_max=max(ratios))
             print(f"{study}: {name:32s} validation accuracy {statistics.mean(accs):.4f} (min {min(accs):.4f}); "
                   f"time {statistics.mean(ratios):.2f}x the public recipe's (max {max(ratios):.2f}x)", flush=True)
-        record[study] = dict(seeds=seeds, candidates=summary, matmul_gflops=round(gflops), when=time.strftime('%Y-%m-%d %H:%M'),
+        record[study] = dict(seeds=seeds, candidates=summary, device=device_name(dev), matmul_gflops=round(gflops), when=time.strftime('%Y-%m-%d %H:%M'),
                              torch=torch.__version__, python=platform.python_version())
         with atomic_save(out, 'w') as f: json.dump(record, f, indent=1)
     print(f'wrote {out}')

@@ -12,7 +12,7 @@ import torch
 import matplotlib.pyplot as plt
 from fastcore.basics import patch
 from fastprogress.fastprogress import master_bar, progress_bar
-from .loaders import device_name, pick_device
+from .loaders import device_name, pick_device, sync_device
 
 # %% auto #0
 __all__ = ['EVENTS', 'CancelBatch', 'CancelEpoch', 'CancelFit', 'MiniCallback', 'MiniRecorder', 'MiniProgress', 'MiniLearner',
@@ -48,8 +48,8 @@ class MiniRecorder(MiniCallback):
         if learn.loss is None: return
         n = len(learn.yb)
         if learn.training:
-            loss = learn.loss.detach()
-            self._sums[0] += loss.cpu()*n; self._counts[0] += n
+            loss = learn.loss.detach().cpu()   # on the CPU, where a plot or numpy can read it
+            self._sums[0] += loss*n; self._counts[0] += n
             self.losses.append(loss)
         else:
             self._sums[1] += learn.loss.detach().cpu()*n; self._counts[1] += n
@@ -92,9 +92,7 @@ class MiniProgress(MiniCallback):
         self.first, self.t0 = True, None
     def _wrap(self): self.learn.dl = progress_bar(self.learn.dl, leave=False, parent=self.mbar)
     before_train = before_validate = _wrap
-    def _now(self):
-        if self.learn.device.type == 'cuda': torch.cuda.synchronize()   # a GPU works ahead of Python: wait for it
-        return time.perf_counter()
+    def _now(self): sync_device(self.learn.device); return time.perf_counter()
     def after_batch(self):
         l = self.learn
         if not l.training or l.epoch: return

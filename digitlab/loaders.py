@@ -11,7 +11,7 @@ from .sgd import batch_accuracy, sample_loaders
 from .losses import mnist_loss
 
 # %% auto #0
-__all__ = ['sample_dls', 'fit_sample_learner', 'TensorLoader', 'pick_device', 'device_name', 'MNIST_STATS', 'valid_split', 'cnn_tensors', 'DATA_SETS', 'digit_tensors']
+__all__ = ['sample_dls', 'fit_sample_learner', 'TensorLoader', 'pick_device', 'device_name', 'sync_device', 'MNIST_STATS', 'valid_split', 'cnn_tensors', 'DATA_SETS', 'digit_tensors']
 
 # %% ../nbs/05_fastai_learner.ipynb #b605c8d1
 def sample_dls(bs:int=256, # batch size
@@ -87,6 +87,13 @@ def device_name(device=None, # a device or its name; None: `pick_device()`
         i = d.index if d.index is not None else torch.cuda.current_device()
         return f"CUDA GPU {i} ({torch.cuda.get_device_name(i)})"
     return str(d)
+
+def sync_device(device, # a device or its name
+               ):
+    "Wait until `device` has finished the work queued on it: a GPU runs ahead of Python, so a clock read without this times the queueing"
+    d = torch.device(device)
+    if d.type == 'cuda': torch.cuda.synchronize(d)   # this GPU, not just the current one
+    elif d.type == 'mps': torch.mps.synchronize()
 
 # %% ../nbs/10_ten_digits.ipynb #32fc6283
 from .data import load_mnist

@@ -25,8 +25,8 @@ def one_hot_matrix(y:torch.Tensor, # integer targets (N,)
                    n:int=10, # number of classes
                   ) -> torch.Tensor:
     "Integer targets as one-hot rows: `y[i]` becomes `n` zeros with a 1 in column `y[i]`"
-    out = torch.zeros(len(y), n)
-    out[torch.arange(len(y)), y] = 1.
+    out = torch.zeros(len(y), n, device=y.device)
+    out[torch.arange(len(y), device=y.device), y] = 1.
     return out
 
 # %% ../nbs/10_ten_digits.ipynb #455f76b6

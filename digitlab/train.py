@@ -15,7 +15,7 @@ from torch import nn
 from torchvision.transforms import CenterCrop
 import matplotlib.pyplot as plt
 from .data import load_mnist
-from .loaders import MNIST_STATS, TensorLoader, cnn_tensors, device_name, pick_device
+from .loaders import MNIST_STATS, TensorLoader, cnn_tensors, device_name, pick_device, sync_device
 from .learner import MiniCallback, MiniLearner
 from .losses import cross_entropy
 from .sgd import init_params, linear1
@@ -149,17 +149,15 @@ class TrainTimer(MiniCallback):
     "The seconds spent in training phases, summed over a fit, in `seconds` (validation and scoring not counted)"
     order = -20
     def before_fit(self): self.seconds = 0.
-    def before_train(self): self.t0 = time.perf_counter()
-    def after_train(self):
-        if self.learn.device.type == 'cuda': torch.cuda.synchronize()   # a GPU works ahead of Python: wait for it
-        self.seconds += time.perf_counter() - self.t0
+    def before_train(self): sync_device(self.learn.device); self.t0 = time.perf_counter()   # validation's queued work is not training time
+    def after_train(self): sync_device(self.learn.device); self.seconds += time.perf_counter() - self.t0
     def __repr__(self): return f"TrainTimer({getattr(self, 'seconds', 0):.1f} s)"
 
 def bf16_pays(device, # a device or its name
              ) -> bool:
-    "Whether bfloat16 autocast speeds up training on `device`: a CUDA GPU that has bfloat16, or a CPU whose kernels use AVX-512 with oneDNN's bf16"
+    "Whether bfloat16 autocast speeds up training on `device`: a CUDA GPU with bfloat16 units (Ampere or later), or a CPU whose kernels use AVX-512 with oneDNN's bf16"
     device = torch.device(device)
-    if device.type == 'cuda': return torch.cuda.is_bf16_supported()
+    if device.type == 'cuda': return torch.cuda.get_device_capability(device)[0] >= 8   # older GPUs emulate it, slower than float32
     if device.type == 'cpu':   # an AVX2-only CPU (or ATEN_CPU_CAPABILITY=avx2) would emulate bf16, slower than float32
         return torch.backends.cpu.get_cpu_capability() == 'AVX512' and torch.ops.mkldnn._is_mkldnn_bf16_supported()
     return False
