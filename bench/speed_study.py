@@ -47,9 +47,9 @@ from functools import partial
 from pathlib import Path
 import torch
 sys.path.insert(0, str(Path(__file__).parent))
-from fast_mnist import device_gflops, train_public_fast
+from fast_mnist import device_gflops, train_public_fast, warm_up
 from digitlab.learner import MiniCallback
-from digitlab.loaders import device_name, pick_device
+from digitlab.loaders import device_name, pick_device, sync_device
 from digitlab.models import best_cnn, fast_cnn, fast_net
 from digitlab.train import BEST_RECIPE, FAST_RECIPE, train_cnn
 
@@ -65,7 +65,7 @@ class Compiled(MiniCallback):
         t = time.perf_counter()
         for n in shapes:
             learn.loss_func(compiled(x[:n].to(learn.device)), y[:n].to(learn.device)).backward()
-        learn.opt.zero_grad(); self.orig.load_state_dict(state)
+        sync_device(learn.device); learn.opt.zero_grad(); self.orig.load_state_dict(state)
         self.compile_s, learn.model = time.perf_counter() - t, compiled
     def after_fit(self): self.learn.model = self.orig
 
@@ -168,11 +168,14 @@ def main():
     gflops = device_gflops(dev)
     print(f"machine: {torch.get_num_threads()} torch threads, {gflops:.0f} GFLOP/s float32 matmul there; training on {device_name(dev)}", flush=True)
     data = (*cnn_tensors('fit'), *cnn_tensors('valid'))
-    out = Path(args.out or Path(__file__).parent/'results'/{'cpu': 'speed_study.json', 'cuda': 'speed_study_gpu.json', 'mps': 'speed_study_mps.json'}[dev.type])
+    out = Path(args.out or Path(__file__).parent/'results'/{'cpu': 'speed_study.json', 'cuda': 'speed_study_gpu.json'}.get(dev.type, f'speed_study_{dev.type}.json'))
     record = json.loads(out.read_text()) if out.exists() else {}
     for study in args.only:
         rows = {'public fast': []} | {name: [] for name, *_ in candidates()[study]}
         seeds = args.seeds or ([0, 1, 2] if study in ('crop', 'mid6', 'mid7') else [0, 1])
+        warm_up([lambda s, d: train_public_fast(s, d, device=dev)] +
+                [lambda s, d, make=make, recipe=recipe: train_cnn(make(), data=d, seed=s, progress=False, device=dev, **recipe)
+                 for _, make, recipe, _ in candidates()[study]], data, dev)
         for s in seeds:
             pub = train_public_fast(s, data, device=dev); rows['public fast'].append(dict(pub, ratio=1.))
             print(f"{study} seed {s}: {'public fast':32s} {pub['accuracy']:.4f} validation accuracy, {pub['seconds']:6.1f} s", flush=True)
