@@ -41,20 +41,26 @@ class MiniRecorder(MiniCallback):
         self.names = ['epoch', 'train_loss', *(['valid_loss'] if self.valid else []), *metrics]
         self.values, self.losses = [], []
     def before_epoch(self):
-        self._sums = torch.zeros(2 + len(self.learn.metrics))
-        self._counts = [0, 0]
+        self._sums = torch.zeros(2 + len(self.learn.metrics), device=self.learn.device)   # on the device: no wait for it at every batch
+        self._counts, self._batch_losses = [0, 0], []
     def after_batch(self):
         learn = self.learn
         if learn.loss is None: return
         n = len(learn.yb)
         if learn.training:
-            loss = learn.loss.detach().cpu()   # on the CPU, where a plot or numpy can read it
+            loss = learn.loss.detach()
             self._sums[0] += loss*n; self._counts[0] += n
-            self.losses.append(loss)
+            self._batch_losses.append(loss)
         else:
-            self._sums[1] += learn.loss.detach().cpu()*n; self._counts[1] += n
-            for i, m in enumerate(learn.metrics): self._sums[2 + i] += m(learn.preds, learn.yb).detach().cpu()*n
+            self._sums[1] += learn.loss.detach()*n; self._counts[1] += n
+            for i, m in enumerate(learn.metrics): self._sums[2 + i] += m(learn.preds, learn.yb).detach()*n
+    def _keep_losses(self):
+        "The batch losses so far, copied to the CPU in one go (where a plot or NumPy can read them)"
+        if getattr(self, '_batch_losses', None): self.losses += torch.stack(self._batch_losses).cpu().unbind()
+        self._batch_losses = []
+    def after_fit(self): self._keep_losses()   # a fit cancelled mid-epoch skips after_epoch
     def after_epoch(self):
+        self._keep_losses()
         tn, vn = self._counts
         row = [self.learn.epoch, (self._sums[0]/tn).item() if tn else float('nan')]
         if self.valid: row += [(s/vn).item() if vn else float('nan') for s in self._sums[1:]]
