@@ -266,23 +266,10 @@ def goals(table, epochs=BEST_RECIPE['epochs'], kernels=True):
     judge('best single model at least 0.997 within 40x', ['best_cnn (ours)', LONG_NAME], 0.997, 40)
     return res
 
-RESULT_FILES = {'cpu': 'fast_mnist', 'cuda': 'fast_mnist_gpu', 'mps': 'fast_mnist_mps'}
-
-def result_file(device, quick=False) -> str:
+def result_file(device, quick=False, stem='fast_mnist') -> str:
     "Where a run on `device` is written: a GPU's run or a quick one never replaces the CPU's full run"
     kind = torch.device(device).type
-    return RESULT_FILES.get(kind, f'fast_mnist_{kind}') + ('_quick' if quick else '') + '.json'
-
-def device_gflops(device, n=2048, reps=5) -> float:
-    "The float32 matrix-multiply speed of `device` in GFLOP/s, median of `reps` (the CPU's: `matmul_gflops`)"
-    d = torch.device(device)
-    if d.type == 'cpu': return matmul_gflops()
-    a, b = torch.randn(n, n, device=d), torch.randn(n, n, device=d)
-    for _ in range(3): a@b
-    times = []
-    for _ in range(reps):
-        sync_device(d); t = time.perf_counter(); a@b; sync_device(d); times.append(time.perf_counter() - t)
-    return 2*n**3/statistics.median(times)/1e9
+    return stem + {'cpu': '', 'cuda': '_gpu'}.get(kind, f'_{kind}') + ('_quick' if quick else '') + '.json'
 
 def warm_up(runs, data, device):
     "On a GPU, one untimed run of each of `runs` on 2,048 training digits: a GPU's first steps with a net set up its context and kernels"
@@ -317,7 +304,7 @@ if __name__ == '__main__':
     if args.recheck: recheck(out/'fast_mnist.json', not args.no_kernel_check); sys.exit()
     dev = pick_device(args.device)
     if args.compare and dev.type != 'cpu': sys.exit("--compare times the engine against the old CPU loop: run it with --device cpu")
-    gflops = device_gflops(dev)
+    gflops = matmul_gflops(device=dev)
     print(f"machine: {os.cpu_count()} CPUs, {torch.get_num_threads()} torch threads; training on {device_name(dev)}, "
           f"{gflops:.0f} GFLOP/s float32 matmul there", flush=True)
     data = (*cnn_tensors('train'), *cnn_tensors('test'))

@@ -47,7 +47,7 @@ from functools import partial
 from pathlib import Path
 import torch
 sys.path.insert(0, str(Path(__file__).parent))
-from fast_mnist import device_gflops, train_public_fast, warm_up
+from fast_mnist import matmul_gflops, result_file, train_public_fast, warm_up
 from digitlab.learner import MiniCallback
 from digitlab.loaders import device_name, pick_device, sync_device
 from digitlab.models import best_cnn, fast_cnn, fast_net
@@ -165,10 +165,10 @@ def main():
     from fastcore.xtras import atomic_save
     from digitlab.loaders import cnn_tensors
     dev = pick_device(args.device)
-    gflops = device_gflops(dev)
+    gflops = matmul_gflops(device=dev)
     print(f"machine: {torch.get_num_threads()} torch threads, {gflops:.0f} GFLOP/s float32 matmul there; training on {device_name(dev)}", flush=True)
     data = (*cnn_tensors('fit'), *cnn_tensors('valid'))
-    out = Path(args.out or Path(__file__).parent/'results'/{'cpu': 'speed_study.json', 'cuda': 'speed_study_gpu.json'}.get(dev.type, f'speed_study_{dev.type}.json'))
+    out = Path(args.out or Path(__file__).parent/'results'/result_file(dev, stem='speed_study'))
     record = json.loads(out.read_text()) if out.exists() else {}
     for study in args.only:
         rows = {'public fast': []} | {name: [] for name, *_ in candidates()[study]}

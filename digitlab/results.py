@@ -19,7 +19,7 @@ from .data import load_mnist
 from .pixels import is_3, mean_digits, nearest_mean
 from .sgd import train_linear_by_hand
 from .optim import train_linear_basic_optim
-from .loaders import device_name, fit_sample_learner, pick_device
+from .loaders import device_name, fit_sample_learner, pick_device, sync_device
 from .models import best_cnn, fast_net, train_simple_net
 from .train import BEST_RECIPE, FAST_RECIPE, resnet_on_folders, score_mlp, ten_by_hand, ten_with_learner, train_cnn
 from .inference import train_digit_model
@@ -107,15 +107,18 @@ EXPERIMENTS = [
 # %% ../nbs/10b_results.ipynb #b6c6805d
 FULL_RUN = dict(seconds=343, gflops=203)   # the full table's last run on the course's 2-core CPU (the seconds column below), and that CPU's speed
 
-def matmul_gflops(n:int=1024, # the matrices' side
+def matmul_gflops(n:int|None=None, # the matrices' side; None: 1024 on the CPU, 4096 on a GPU (which a smaller product leaves idle)
                   reps:int=5, # timed products; the median counts
+                  device='cpu', # where to multiply: the CPU (on the threads torch uses) or a GPU
                  ) -> float:
-    "This CPU's float32 matrix-multiply speed on the threads torch uses, in GFLOP/s (median of `reps`; about 0.1 s)"
-    a, b = torch.randn(n, n), torch.randn(n, n)
+    "The float32 matrix-multiply speed of `device`, in GFLOP/s (median of `reps`; about 0.1 s on a CPU)"
+    d = torch.device(device)
+    n = n or (1024 if d.type == 'cpu' else 4096)
+    a, b = torch.randn(n, n, device=d), torch.randn(n, n, device=d)
     for _ in range(2): a@b
     times = []
-    for _ in range(reps):
-        t = time.perf_counter(); a@b; times.append(time.perf_counter() - t)
+    for _ in range(reps):   # a GPU runs ahead of Python: each product is timed from an idle GPU to a finished one
+        sync_device(d); t = time.perf_counter(); a@b; sync_device(d); times.append(time.perf_counter() - t)
     return 2*n**3/np.median(times)/1e9
 
 def full_run_estimate() -> float:

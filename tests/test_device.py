@@ -200,6 +200,7 @@ def test_a_gpu_benchmark_is_written_apart(bench):
     "A run on a GPU, or a quick one, never replaces the CPU's full run, which the lessons and the README quote"
     assert [bench.result_file(d) for d in ('cpu', 'cuda', 'cuda:1', 'mps', 'xpu')] == ['fast_mnist.json', 'fast_mnist_gpu.json', 'fast_mnist_gpu.json', 'fast_mnist_mps.json', 'fast_mnist_xpu.json']
     assert bench.result_file('cpu', quick=True) == 'fast_mnist_quick.json' and bench.result_file('cuda', quick=True) == 'fast_mnist_gpu_quick.json'
+    assert bench.result_file('cpu', stem='speed_study') == 'speed_study.json' and bench.result_file('cuda', stem='speed_study') == 'speed_study_gpu.json'
 
 def _bench_entries(bench, device):
     "Every entry of the side-by-side table, public and ours, on `device`, with the epochs cut so that a tiny run is quick"
@@ -222,4 +223,5 @@ def test_the_benchmark_on_the_gpu(bench, monkeypatch):
     for name, run in _bench_entries(bench, GPU).items():
         with _Seen() as seen: r = run(0, (x, y, x[:64], y[:64]))
         assert seen == {GPU} and 0 <= r['accuracy'] <= 1, name   # trained and scored there, test-time shifts too
-    assert bench.device_gflops(GPU) > 0
+    from digitlab.results import matmul_gflops
+    assert matmul_gflops(device=GPU) > 0
