@@ -34,10 +34,16 @@ lessons: $(BIN)/digitlab
 
 # Every lesson as a test (cells marked #| slow are skipped), the docs site, then the checks in tests/
 # (package, site pages and links, and the site in a real browser).
+# The browser tests need a Chromium-family browser and the book's diagrams Graphviz: tests/find_browser.py finds
+# them or installs them (Playwright's download, else apt-get), first so that a missing one stops the run at once;
+# pytest gets the browser as DIGITLAB_CHROMIUM.
 # pytest exits 5 when it collects no test: the notebooks are the main tests, so that alone is no failure.
 test: $(BIN)/digitlab
+	@$(BIN)/python tests/find_browser.py --graphviz
+	@b="$$($(BIN)/python tests/find_browser.py)" && echo "browser for the browser tests: $$b"
 	$(SHARE) $(BIN)/nbdev-test --n-workers $(WORKERS) --do-print --timing
 	$(MAKE) docs
+	DIGITLAB_CHROMIUM="$$($(BIN)/python tests/find_browser.py)" || exit 1; export DIGITLAB_CHROMIUM; \
 	$(BIN)/python -m pytest -q tests; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; rc=0; fi; exit $$rc
 
 # The docs site, from the notebooks' stored outputs (nothing is re-run): docs/_build/html/index.html.

@@ -1,6 +1,6 @@
 """Ten-digit MNIST on this machine: our recipes beside two public ones, every training time a ratio to the fastest public one's, 3 seeds.
 
-Our recipes are lesson 10's `train_cnn` (one-cycle fused AdamW, label smoothing 0.1, channels-last tensors
+Our recipes are lesson 13's `train_cnn` (one-cycle fused AdamW, label smoothing 0.1, channels-last tensors
 in memory); "training time" is the wall clock of the training loop alone: the data is loaded once before,
 and the test set is scored after.
 With `--no-peers`, ours alone, judged on seconds rather than ratios:

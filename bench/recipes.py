@@ -1,6 +1,6 @@
 """How the two CNN recipes were chosen: candidates trained on 50,000 training digits, scored on the 10,000 validation digits.
 
-Lesson 10 holds out 10,000 of the 60,000 training digits (`valid_split`, seed 0) and makes every choice on
+Lesson 11 holds out 10,000 of the 60,000 training digits (`valid_split`, seed 0) and makes every choice on
 them; the test set is scored once, for the reported numbers. This script is that choice for `FAST_RECIPE`
 (with its net, `fast_net()`, that is `fast_cnn(crop=4)`, which bench/speed_study.py's crop study chose) and
 `BEST_RECIPE`: each candidate trains on the other 50,000 digits and is scored on the validation digits, never on

@@ -65,10 +65,10 @@ def load_digit_image(item, # anything `grey_pixels` reads: a path, PIL image, ar
     if img.size != (28, 28): img = img.resize((28, 28), Image.Resampling.LANCZOS)
     return PILImage.create(img.convert('RGB'))
 
-# %% ../nbs/10a_your_digits.ipynb #b9fcedb3
+# %% ../nbs/14_your_digits.ipynb #b9fcedb3
 from scipy import ndimage
 
-# %% ../nbs/10a_your_digits.ipynb #0a7e7b53
+# %% ../nbs/14_your_digits.ipynb #0a7e7b53
 def ink_on_black(a:np.ndarray, # grey levels (H, W), 0 black to 1 white, from `grey_pixels`
                  src:str='the image', # its name, for the error message
                 ) -> np.ndarray: # (H, W): 0 paper, 1 the strongest ink
@@ -80,7 +80,7 @@ def ink_on_black(a:np.ndarray, # grey levels (H, W), 0 black to 1 white, from `g
     if peak < 0.15: raise DigitImageError(f"{src}: no digit found (almost no contrast between ink and paper)")
     return a/peak
 
-# %% ../nbs/10a_your_digits.ipynb #9a150bc3
+# %% ../nbs/14_your_digits.ipynb #9a150bc3
 def keep_strokes(a:np.ndarray, # ink levels from `ink_on_black`
                 ) -> np.ndarray: # the same, with dust and far-off marks set to 0
     "Step 3: keep the connected strokes of at least 5% of the largest one's area, and what lies near them"
@@ -90,7 +90,7 @@ def keep_strokes(a:np.ndarray, # ink levels from `ink_on_black`
     near = ndimage.binary_dilation(keep, iterations=max(2, round(0.03*max(a.shape))))
     return np.where(near, a, 0)
 
-# %% ../nbs/10a_your_digits.ipynb #1c6de39f
+# %% ../nbs/14_your_digits.ipynb #1c6de39f
 def fit_into_box(a:np.ndarray, # ink levels, paper at 0
                  box:int=20, # the longer side after fitting, in pixels
                 ) -> np.ndarray: # the ink's bounding box, resized
@@ -102,7 +102,7 @@ def fit_into_box(a:np.ndarray, # ink levels, paper at 0
     small = np.asarray(Image.fromarray(a.astype(np.float32)).resize((nw, nh), Image.Resampling.LANCZOS))
     return np.clip(small, 0, 1)   # Lanczos overshoots a little
 
-# %% ../nbs/10a_your_digits.ipynb #2e83fa7e
+# %% ../nbs/14_your_digits.ipynb #2e83fa7e
 def centre_by_mass(small:np.ndarray, # the fitted digit, from `fit_into_box`
                    size:int=28, # the side of the output image
                   ) -> np.ndarray: # (size, size)
@@ -114,7 +114,7 @@ def centre_by_mass(small:np.ndarray, # the fitted digit, from `fit_into_box`
     out[top:top + nh, left:left + nw] = small
     return out
 
-# %% ../nbs/10a_your_digits.ipynb #0d80e06d
+# %% ../nbs/14_your_digits.ipynb #0d80e06d
 def shrink_to(a:np.ndarray, # grey or ink levels (H, W), float32
               side:int=512, # the longest side to keep, in pixels
              ) -> np.ndarray:

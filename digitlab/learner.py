@@ -1,4 +1,4 @@
-"""The chapter's first further-research task: grow fastai's `Learner` out of our own training loop, one idea at a time, and check it against the real one.
+"""The chapter's first further-research task: grow fastai's `Learner` out of our own training loop, one idea at a time.
 
 Docs: https://digitlab.github.io/digitlab/learner.html.md"""
 
@@ -15,8 +15,7 @@ from fastprogress.fastprogress import master_bar, progress_bar
 from .loaders import device_name, pick_device, sync_device
 
 # %% auto #0
-__all__ = ['EVENTS', 'CancelBatch', 'CancelEpoch', 'CancelFit', 'MiniCallback', 'MiniRecorder', 'MiniProgress', 'MiniLearner',
-           'MiniEarlyStop']
+__all__ = ['EVENTS', 'CancelBatch', 'CancelEpoch', 'CancelFit', 'MiniCallback', 'MiniRecorder', 'MiniProgress', 'MiniLearner', 'MiniEarlyStop']
 
 # %% ../nbs/09_learner.ipynb #b625ba33
 EVENTS = ('before_fit', 'before_epoch', 'before_train', 'before_validate', 'before_batch', 'after_loss',
@@ -224,7 +223,7 @@ def predict(self:MiniLearner,
     self.model.to(self.device).eval()
     with torch.no_grad(): return self.model(x[None].to(self.device))[0].cpu()
 
-# %% ../nbs/09_learner.ipynb #767a2af6
+# %% ../nbs/10_learner_at_work.ipynb #767a2af6
 class MiniEarlyStop(MiniCallback):
     "Stop the fit when the validation loss has not improved by `min_delta` for `patience` epochs"
     order = 0
@@ -240,5 +239,5 @@ class MiniEarlyStop(MiniCallback):
             self.wait += 1
             if self.wait >= self.patience: raise CancelFit()
 
-# %% ../nbs/09_learner.ipynb #166cf552
+# %% ../nbs/10_learner_at_work.ipynb #166cf552
 from . import optim   # adds MiniLearner.lr_find and MiniLearner.fit_one_cycle

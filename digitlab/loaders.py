@@ -11,7 +11,7 @@ from .sgd import batch_accuracy, sample_loaders
 from .losses import mnist_loss
 
 # %% auto #0
-__all__ = ['sample_dls', 'fit_sample_learner', 'TensorLoader', 'pick_device', 'device_name', 'sync_device', 'MNIST_STATS', 'valid_split', 'cnn_tensors', 'DATA_SETS', 'digit_tensors']
+__all__ = ['sample_dls', 'fit_sample_learner', 'TensorLoader', 'pick_device', 'device_name', 'sync_device', 'valid_split', 'MNIST_STATS', 'cnn_tensors', 'DATA_SETS', 'digit_tensors']
 
 # %% ../nbs/05_fastai_learner.ipynb #b605c8d1
 def sample_dls(bs:int=256, # batch size
@@ -95,10 +95,10 @@ def sync_device(device, # a device or its name
     if d.type == 'cuda': torch.cuda.synchronize(d)   # this GPU, not just the current one
     elif d.type == 'mps': torch.mps.synchronize()
 
-# %% ../nbs/10_ten_digits.ipynb #32fc6283
+# %% ../nbs/11_ten_digits.ipynb #32fc6283
 from .data import load_mnist
 
-# %% ../nbs/10_ten_digits.ipynb #85337005
+# %% ../nbs/11_ten_digits.ipynb #85337005
 def valid_split(x:torch.Tensor, # images (N, ...)
                 y:torch.Tensor, # their labels (N,)
                 n_valid:int=10_000, # how many to hold out
@@ -110,7 +110,7 @@ def valid_split(x:torch.Tensor, # images (N, ...)
     fit, valid = idx[:-n_valid], idx[-n_valid:]
     return (x[fit], y[fit]), (x[valid], y[valid])
 
-# %% ../nbs/10_ten_digits.ipynb #201cf1c8
+# %% ../nbs/13_convnets.ipynb #201cf1c8
 MNIST_STATS = (0.1307, 0.3081)   # MNIST's pixel mean and standard deviation
 
 def cnn_tensors(split:str='train', # 'train' (all 60,000), its parts 'fit' and 'valid' (from `valid_split`), or 'test'
@@ -121,7 +121,7 @@ def cnn_tensors(split:str='train', # 'train' (all 60,000), its parts 'fit' and '
     if split in ('fit', 'valid'): x, y = valid_split(x, y)[split == 'valid']
     return ((x - MNIST_STATS[0])/MNIST_STATS[1])[:, None].contiguous(memory_format=torch.channels_last), y
 
-# %% ../nbs/10a_your_digits.ipynb #31518d8c
+# %% ../nbs/14_your_digits.ipynb #31518d8c
 DATA_SETS = {'full': tuple('0123456789'), 'sample': ('3', '7')}
 
 def digit_tensors(data:str='full', # 'full': all ten digits; 'sample': the 3s and 7s of MNIST_SAMPLE

@@ -20,7 +20,7 @@ def mnist_loss(predictions:Tensor, # raw scores, any real number
     predictions = predictions.sigmoid()
     return torch.where(targets == 1, 1 - predictions, predictions).mean()
 
-# %% ../nbs/10_ten_digits.ipynb #a44a86de
+# %% ../nbs/11_ten_digits.ipynb #a44a86de
 def one_hot_matrix(y:torch.Tensor, # integer targets (N,)
                    n:int=10, # number of classes
                   ) -> torch.Tensor:
@@ -29,7 +29,7 @@ def one_hot_matrix(y:torch.Tensor, # integer targets (N,)
     out[torch.arange(len(y), device=y.device), y] = 1.
     return out
 
-# %% ../nbs/10_ten_digits.ipynb #455f76b6
+# %% ../nbs/11_ten_digits.ipynb #455f76b6
 def softmax(x:torch.Tensor, # raw scores (..., classes)
            ) -> torch.Tensor:
     "Scores to probabilities along the last axis: `exp(x)/sum(exp(x))`, computed with the largest score subtracted first"

@@ -55,14 +55,14 @@ def predict_digit(learn:Learner, # a trained (or loaded) Learner with digit clas
     idx = int(probs.argmax())
     return str(learn.dls.vocab[idx]), float(probs[idx])
 
-# %% ../nbs/10_ten_digits.ipynb #1e5295f4
+# %% ../nbs/12_deeper_nets.ipynb #1e5295f4
 import matplotlib.pyplot as plt
 from fastcore.basics import patch
 from torchvision.transforms import CenterCrop
 from .learner import MiniLearner
 from .losses import cross_entropy, softmax
 
-# %% ../nbs/10_ten_digits.ipynb #2ab570b4
+# %% ../nbs/12_deeper_nets.ipynb #2ab570b4
 class DigitClassifier(nn.Module):
     "Linear layers of `sizes` with a ReLU between each pair: `(784, 10)` is a linear model, `(784, 128, 10)` two layers"
     def __init__(self, sizes=(784, 128, 10), # inputs, hidden layer sizes..., outputs
@@ -94,7 +94,7 @@ class DigitClassifier(nn.Module):
         "Validation accuracy and training loss per epoch, on twin axes, titled with the learning rate"
         return plot_history(self.history, f"{'-'.join(map(str, self.sizes))} net, lr={self.lr}", ax=ax)
 
-# %% ../nbs/10_ten_digits.ipynb #13908984
+# %% ../nbs/12_deeper_nets.ipynb #13908984
 @patch
 def fit(self:DigitClassifier,
         train_dl, # batches of (images, digits) to train on
@@ -116,7 +116,7 @@ def fit(self:DigitClassifier,
                      for i, r in enumerate(learn.recorder.values)]
     return self
 
-# %% ../nbs/10_ten_digits.ipynb #8c493f78
+# %% ../nbs/12_deeper_nets.ipynb #8c493f78
 def plot_history(history:list, # per-epoch dicts with `epoch`, `valid_acc` and `train_loss`
                  title:str='', # the plot's title
                  ax=None, # a matplotlib axis; None makes one
@@ -131,7 +131,7 @@ def plot_history(history:list, # per-epoch dicts with `epoch`, `valid_acc` and `
     ax2.set_ylabel('training loss', color='C1')
     return ax
 
-# %% ../nbs/10_ten_digits.ipynb #97d29325
+# %% ../nbs/13_convnets.ipynb #97d29325
 def _cbr(n_in, n_out, stride=1):
     "3x3 convolution, batch norm, ReLU (no bias: the batch norm's shift does its job)"
     return nn.Sequential(nn.Conv2d(n_in, n_out, 3, stride, 1, bias=False), nn.BatchNorm2d(n_out), nn.ReLU(inplace=True))
@@ -174,7 +174,7 @@ def best_cnn(crop:int=0, # pixels cut off each edge first, as in `fast_cnn`
     return nn.Sequential(*first, _stem(48), _cbr(48, 64, stride=2), _cbr(64, 96), _cbr(96, 128, stride=2),
                          FlattenCL(), nn.Linear(128*g*g, 10))
 
-# %% ../nbs/10a_your_digits.ipynb #bbc58431
+# %% ../nbs/a4_speed.ipynb #bbc58431
 import torch.nn.functional as F
 
 class OneCellConv(nn.Module):

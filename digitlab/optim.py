@@ -55,12 +55,6 @@ def train_linear_basic_optim(epochs:int=20, # the book's
     model = nn.Linear(28*28, 1)
     return train_model(model, epochs, dl, valid_dl, BasicOptim(model.parameters(), lr), prn=False)[-1]
 
-# %% ../nbs/09_learner.ipynb #84de4bf1
-import copy, math
-import matplotlib.pyplot as plt
-from fastcore.basics import patch
-from .learner import CancelEpoch, CancelFit, MiniCallback, MiniLearner
-
 # %% ../nbs/09_learner.ipynb #41bcc654
 def set_lr(opt, # the optimizer
            lr:float, # the new learning rate
@@ -71,7 +65,13 @@ def set_lr(opt, # the optimizer
         for g in opt.param_groups: g['lr'] = lr
     else: opt.lr = lr
 
-# %% ../nbs/09_learner.ipynb #815ddb2c
+# %% ../nbs/10_learner_at_work.ipynb #84de4bf1
+import copy, math
+import matplotlib.pyplot as plt
+from fastcore.basics import patch
+from .learner import CancelEpoch, CancelFit, MiniCallback, MiniLearner
+
+# %% ../nbs/10_learner_at_work.ipynb #815ddb2c
 class MiniLRFinder(MiniCallback):
     "Grow the learning rate exponentially each training batch, record the loss, stop when it explodes"
     order = 20
@@ -110,7 +110,7 @@ class MiniLRFinder(MiniCallback):
         ax.legend()
         return ax
 
-# %% ../nbs/09_learner.ipynb #27c2a5e7
+# %% ../nbs/10_learner_at_work.ipynb #27c2a5e7
 @patch
 def lr_find(self:MiniLearner,
             start_lr:float=1e-7, # the first learning rate tried
@@ -129,7 +129,7 @@ def lr_find(self:MiniLearner,
     if plot: finder.plot()
     return finder
 
-# %% ../nbs/09_learner.ipynb #1941ebe7
+# %% ../nbs/10_learner_at_work.ipynb #1941ebe7
 def _cos(start, end, pct): return end + (start - end)/2*(1 + math.cos(math.pi*pct))
 
 class MiniOneCycle(MiniCallback):

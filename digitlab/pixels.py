@@ -26,10 +26,10 @@ def is_3(x:Tensor, # images (28, 28) or (N, 28, 28), floats between 0 and 1
     "Is each image in `x` closer to the ideal 3 than to the ideal 7 (L1 distance)?"
     return mnist_distance(x, mean3) < mnist_distance(x, mean7)
 
-# %% ../nbs/10_ten_digits.ipynb #ae0b0144
+# %% ../nbs/11_ten_digits.ipynb #ae0b0144
 import torch
 
-# %% ../nbs/10_ten_digits.ipynb #f287ec65
+# %% ../nbs/11_ten_digits.ipynb #f287ec65
 def mean_digits(x:torch.Tensor, # images (N, 28, 28)
                 y:torch.Tensor, # their digits (N,)
                 n:int=10, # number of classes
@@ -37,7 +37,7 @@ def mean_digits(x:torch.Tensor, # images (N, 28, 28)
     "The mean image of each digit 0..n-1, shape (n, 28, 28)"
     return torch.stack([x[y == d].mean(0) for d in range(n)])
 
-# %% ../nbs/10_ten_digits.ipynb #1d6cdd9f
+# %% ../nbs/11_ten_digits.ipynb #1d6cdd9f
 def nearest_mean(x:torch.Tensor, # images (N, 28, 28)
                  means:torch.Tensor, # one mean image per digit (n, 28, 28), from `mean_digits`
                  p:int=2, # 1: mean absolute distance; 2: root mean squared distance

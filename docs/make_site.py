@@ -81,12 +81,16 @@ def write_lesson(src:Path, dest:Path, names:dict, public:set):
                           language_info=dict(name='python', pygments_lexer='ipython3'))
     dest.write_text(json.dumps(nb, indent=1), encoding='utf-8')
 
+def is_appendix(p:Path) -> bool: return not p.stem[0].isdigit()   # `aN_topic`: how digitlab is built
+
 def home_page(lessons:list, mods:dict) -> str:
-    "The README's text with lesson links pointed at the lesson pages, and the site's table of contents"
-    text = re.sub(r'\]\(nbs/(\w+)\.ipynb\)', r'](lessons/\1.ipynb)', readme_text())
-    toc = '\n'.join(f'lessons/{p.stem}' for p in lessons)
+    "The README's text with its links pointed at the site's pages, and the site's table of contents"
+    text = re.sub(r'\]\(nbs/(\w+)\.ipynb\)', r'](lessons/\1.ipynb)', readme_text()).replace('](CONTRIBUTING.md)', '](contributing.md)')
+    toc = '\n'.join(f'lessons/{p.stem}' for p in lessons if not is_appendix(p))
+    built = '\n'.join([f'lessons/{p.stem}' for p in lessons if is_appendix(p)] + ['contributing'])
     api = '\n'.join(f'api/{m}' for m in mods)
     return (f'{text}\n```{{toctree}}\n:caption: Lessons\n:hidden:\n\n{toc}\n```\n\n'
+            f'```{{toctree}}\n:caption: How digitlab is built\n:hidden:\n\n{built}\n```\n\n'
             f'```{{toctree}}\n:caption: API reference\n:hidden:\n\napi/index\n{api}\n```\n')
 
 def api_page(mod:str, names:list, lessons:list) -> str:
@@ -187,6 +191,7 @@ def build(out:Path=root/'docs'/'_build'/'src'):
     (tmp/'lessons').mkdir(parents=True); (tmp/'api').mkdir()
     for p in lessons: write_lesson(p, tmp/'lessons'/p.name, names, set(names))
     (tmp/'index.md').write_text(home_page(lessons, mods), encoding='utf-8')
+    (tmp/'contributing.md').write_text((root/'CONTRIBUTING.md').read_text(encoding='utf-8'), encoding='utf-8')
     shutil.copytree(root/'docs'/'images', tmp/'docs'/'images')   # the README's pictures, at the paths it gives them
     (tmp/'api'/'index.md').write_text(api_index(mods, name_lessons(lessons)), encoding='utf-8')
     for m, ns in mods.items(): (tmp/'api'/f'{m}.md').write_text(api_page(m, ns, owners.get(m, [])), encoding='utf-8')

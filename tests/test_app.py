@@ -1,4 +1,4 @@
-"""The draw-a-digit page (`digitlab app`) in a real browser: Debian's chromium driven by Playwright.
+"""The draw-a-digit page (`digitlab app`) in a real browser: a Chromium-family browser driven by Playwright.
 
 Starts the page with the default model on a free local port, draws each of the ten digits with the mouse on
 its canvas (the strokes of `digitlab.app.DIGIT_STROKES`, each a drag of the mouse), and reads the verdict the
@@ -46,7 +46,7 @@ def answered(page, since:int, timeout:float=30) -> bool:
 
 @pytest.fixture(scope='module')
 def page():
-    if not Path(chromium).exists(): pytest.fail(f'{chromium} not found: `apt-get install chromium` (or set DIGITLAB_CHROMIUM)')
+    if not Path(chromium).exists(): pytest.fail(f'{chromium} not found: run `make test`, which finds or installs a browser, or set DIGITLAB_CHROMIUM')
     from playwright.sync_api import sync_playwright
     shutil.rmtree(shots, ignore_errors=True); shots.mkdir(parents=True)
     with sync_playwright() as p:

@@ -1,4 +1,4 @@
-"""The docs site in a real browser: Debian's chromium driven by Playwright (`make docs` first).
+"""The docs site in a real browser: Chromium driven by Playwright (`make docs` first; `make test` finds the browser).
 
 Serves docs/_build/html on a local port, opens the home page, follows the sidebar to a lesson, checks a
 plot image really loaded, searches for `mnist_loss` and follows the hit to its reference entry. Screenshots
@@ -24,7 +24,8 @@ def site_url():
 
 @pytest.fixture(scope='module')
 def page():
-    if not Path(chromium).exists(): pytest.fail(f'{chromium} not found: `apt-get install chromium` (or set DIGITLAB_CHROMIUM)')
+    if not Path(chromium).exists():
+        pytest.fail(f'{chromium} not found: run `make test`, or set DIGITLAB_CHROMIUM to what tests/find_browser.py prints')
     from playwright.sync_api import sync_playwright
     shots.mkdir(parents=True, exist_ok=True)
     for old in shots.glob('[0-9]-*.png'): old.unlink()   # this test's own screenshots; the app test keeps its own in app/
@@ -73,8 +74,9 @@ def test_search_finds_mnist_loss(site_url, page):
 
 # the lessons whose pictures the course is built around, with how many plots each shows at least: the
 # tangent and the bouncing learning rate (02), the learned weights beside mean 3 minus mean 7 (03), the
-# confusion matrix and top losses (07), the ten weight templates, the LR finder and the depth comparisons (10)
-PICTURES = {'02_sgd': 6, '03_mnist_loss': 3, '07_resnet': 3, '10_ten_digits': 12}
+# confusion matrix and top losses (07), the ten weight templates and the depth comparisons (12), a convolution, the
+# CNNs' confusion matrix and top losses (13)
+PICTURES = {'02_sgd': 6, '03_mnist_loss': 3, '07_resnet': 3, '12_deeper_nets': 8, '13_convnets': 6}
 
 def test_lessons_pictures_load(site_url, page):
     for lesson, at_least in PICTURES.items():

@@ -148,7 +148,7 @@ def test_resnet_on_folders_trains_on_the_gpu(monkeypatch):
     from digitlab.train import resnet_on_folders
     monkeypatch.delenv('DIGITLAB_DEVICE', raising=False)
     learn, acc = resnet_on_folders(share=0.1, progress=False)
-    assert next(learn.model.parameters()).device.type == GPU and acc >= 0.85   # lesson 10's quick check
+    assert next(learn.model.parameters()).device.type == GPU and acc >= 0.85   # lesson 12's quick check
 
 def test_bf16_where_it_pays():
     "`train_cnn(bf16=True)` runs the forward passes in bfloat16 where `bf16_pays`, in float32 elsewhere, and hands back float32 weights"

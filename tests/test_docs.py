@@ -34,9 +34,14 @@ def test_every_lesson_has_a_page_in_order():
     stems = [p.stem for p in lesson_notebooks()]
     assert stems, 'no lessons found'
     for s in stems: assert (html/'lessons'/f'{s}.html').exists(), f'lesson {s} has no page'
-    nav = [m.group(1) for m in re.finditer(r'href="lessons/(\w+)\.html"', index.split('bd-sidebar-primary', 1)[-1])]
+    side = index.split('bd-sidebar-primary', 1)[-1]
+    nav = [m.group(1) for m in re.finditer(r'href="lessons/(\w+)\.html"', side)]
     seen = list(dict.fromkeys(nav))
-    assert seen == stems, f'sidebar order {seen} is not lesson order {stems}'
+    teaching, appendices = [s for s in stems if s[0].isdigit()], [s for s in stems if not s[0].isdigit()]
+    assert teaching and appendices and teaching[0].startswith('01_pixels'), stems   # the path starts at pixels
+    assert seen == teaching + appendices, f'sidebar order {seen} is not the teaching path, then the appendices'
+    assert side.index('How digitlab is built') > side.index(f'lessons/{teaching[-1]}.html'), 'the appendices have their own heading, after the lessons'
+    assert 'href="contributing.html"' in side
 
 def test_every_public_name_in_the_reference():
     missing = []
@@ -71,7 +76,7 @@ def test_nbdev_directives_applied():
     for p in (html/'lessons').glob('*.html'):
         text = re.sub(r'<[^>]+>', '', p.read_text(encoding='utf-8'))
         assert '#| export' not in text and '#| hide' not in text and 'default_exp' not in text, p.name
-    data = re.sub(r'<[^>]+>', '', (html/'lessons'/'00_data.html').read_text(encoding='utf-8'))
+    data = re.sub(r'<[^>]+>', '', (html/'lessons'/'a1_data.html').read_text(encoding='utf-8'))
     assert 'def read_idx' in data   # exported code stays visible, only its marker goes
 
 def test_lessons_show_their_plots():

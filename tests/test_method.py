@@ -1,10 +1,10 @@
 """Method: the ten-digit lessons make their choices on validation digits and read the test set only for final scores.
 
-Lesson 10 holds out 10,000 training digits (`valid_split`) and chooses every distance, loss, learning rate,
-depth and recipe on them; its section "The test set, once" is the first place the test digits appear.
-Lesson 10a reads MNIST's conventions from the training digits and opens the test set only to score the
-default model ("The real test"); lesson 10c calibrates its thresholds on the validation digits with a twin
-of the default model and never opens the test set. These tests read each lesson's code cells before that
+Lesson 11 holds out 10,000 training digits (`valid_split`); lessons 11 to 13 choose every distance, loss,
+learning rate, depth and recipe on them, and each one's section "The test set, once" is the first place the
+test digits appear. Lesson 14 reads MNIST's conventions from the training digits and opens the test set only
+to score the default model ("The real test"); lessons 15 and 16 calibrate their thresholds on the validation
+digits with a twin of the default model and never open the test set. These tests read each lesson's code cells before that
 point (definitions in `#| export` cells aside: they are not run on any data there) and fail if one of them
 touches the test set. (`default_model` and `train_digit_model` record a test score in the model's
 meta, its final number; nothing is chosen by it.)"""
@@ -17,7 +17,8 @@ READS_TEST = [(r"""['"](test|testing)['"]""", "the 'test' split or the testing/ 
               (r'\b(score_mlp|resnet_on_folders)\(', 'a function that scores the test set'),
               (r'\btrain_cnn\((?!.*\bdata=)', 'train_cnn without data= (it scores the test set by default)')]
 # lesson: the start of the markdown cell from which the test set may be read (None: never)
-FIRST_TEST = {'10_ten_digits': '## The test set, once', '10a_your_digits': 'The real test', '10c_draw_app': None}
+FIRST_TEST = {'11_ten_digits': '## The test set, once', '12_deeper_nets': '## The test set, once', '13_convnets': '## The test set, once',
+              '14_your_digits': 'Now the real test', '15_drawn_digits': None, '16_draw_app': None}
 
 def reads_of_test(cells):
     return [f'cell {i}: {why}: {line.strip()}' for i, c in enumerate(cells) if c['cell_type'] == 'code'
@@ -32,12 +33,17 @@ def test_the_test_set_is_read_only_for_final_scores(lesson):
     found = reads_of_test(cells[:end])
     assert not found, f'{lesson} reads the test set before its final scores:\n' + '\n'.join(found)
 
-def test_lesson_10_scores_the_test_set_in_its_last_section():
-    cells = json.loads((nbs/'10_ten_digits.ipynb').read_text())['cells']
+# what each lesson scores once, in its last section
+SCORED = {'11_ten_digits': ["load_mnist('test')", 'ten_by_hand(all_data)', 'ten_with_learner(all_data)'],
+          '12_deeper_nets': ['resnet_on_folders(', 'score_mlp('], '13_convnets': ['train_cnn(fast_net(), **FAST_RECIPE']}
+
+@pytest.mark.parametrize('lesson', SCORED)
+def test_each_ten_digit_lesson_scores_the_test_set_in_its_last_section(lesson):
+    cells = json.loads((nbs/f'{lesson}.ipynb').read_text())['cells']
     end = next(i for i, c in enumerate(cells) if c['cell_type'] == 'markdown' and ''.join(c['source']).startswith('## The test set, once'))
     assert end > len(cells)//2
     after = '\n'.join(''.join(c['source']) for c in cells[end:] if c['cell_type'] == 'code')
-    assert "load_mnist('test')" in after and 'resnet_on_folders(' in after and 'score_mlp(' in after
+    for call in SCORED[lesson]: assert call in after, (lesson, call)
 
 def test_the_benchmark_trains_what_validation_chose(monkeypatch):
     "bench/fast_mnist.py scores on the test digits exactly the candidates that bench/speed_study.py chose on the validation digits"

@@ -1,0 +1,163 @@
+"""Reading user files and keeping models (`digitlab.images`, `digitlab.inference`, lesson 14): every refusal names
+the file and says what is wrong, a save is atomic, and the default model is trained once, cached, locked and
+replaced when its file is damaged. Nothing trains for more than a few seconds: one linear model on MNIST_SAMPLE,
+and the default model's training is replaced by a function that returns it."""
+import io, random, threading, time
+from pathlib import Path
+import pytest, torch
+from PIL import Image, ImageDraw
+from fastai.data.external import fastai_cfg
+import digitlab.inference as inference
+from digitlab.images import DigitImageError, mnistify
+from digitlab.inference import (DigitModel, DigitModelError, default_model, default_model_path, predict_files,
+                                train_digit_model)
+
+def draw_seven(size=200, width=14, offset=(-20, 10)) -> Image.Image:
+    "A 7 drawn dark on cream paper, as lesson 14 draws it"
+    img, (ox, oy) = Image.new('RGB', (size, size), (245, 240, 230)), offset
+    d = ImageDraw.Draw(img)
+    d.line([(ox + x*size, oy + y*size) for x, y in [(0.30, 0.22), (0.72, 0.22), (0.42, 0.85)]], fill=(30, 30, 60), width=width, joint='curve')
+    d.line([(ox + 0.42*size, oy + 0.52*size), (ox + 0.64*size, oy + 0.52*size)], fill=(30, 30, 60), width=width)
+    return img
+
+@pytest.fixture(scope='module')
+def lin() -> DigitModel:
+    "A linear model of 3s and 7s, trained for one epoch on MNIST_SAMPLE (a few seconds)"
+    return train_digit_model('linear', data='sample', epochs=1, progress=False)
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    "A new, empty FASTAI_HOME, so that `default_model` finds no cached model"
+    monkeypatch.setenv('FASTAI_HOME', str(tmp_path/'fastai_home'))
+    fastai_cfg.cache_clear()
+    yield tmp_path/'fastai_home'
+    fastai_cfg.cache_clear()
+
+@pytest.fixture
+def files(tmp_path) -> Path:
+    "A folder with a good picture, a text file, a PNG cut off halfway and a subfolder"
+    draw_seven().save(tmp_path/'seven.png')
+    (tmp_path/'notes.txt').write_text('not a picture')
+    buf = io.BytesIO(); draw_seven().save(buf, format='PNG')
+    (tmp_path/'cut.png').write_bytes(buf.getvalue()[:len(buf.getvalue())//2])
+    (tmp_path/'folder.png').mkdir()
+    return tmp_path
+
+def test_pictures_are_refused_by_name(files):
+    for name, exc, msg in [('notes.txt', DigitImageError, 'notes.txt: not an image'),
+                           ('cut.png', DigitImageError, 'cut.png: damaged or truncated image'),
+                           ('missing.png', FileNotFoundError, 'missing.png: no such image file'),
+                           ('folder.png', FileNotFoundError, 'folder.png: no such image file')]:
+        with pytest.raises(exc, match=msg): mnistify(files/name)
+        with pytest.raises(exc, match=msg): mnistify(str(files/name))
+    with pytest.raises(DigitImageError, match='no digit found'): mnistify(Image.new('RGB', (50, 50), 'white'))
+    with pytest.raises(DigitImageError, match='too small to hold a digit'): mnistify(Image.new('L', (5, 1)))
+    with pytest.raises(DigitImageError, match=r'got shape \(2, 3, 5, 5\)'): mnistify(torch.zeros(2, 3, 5, 5))
+    with pytest.raises(TypeError, match='not int'): mnistify(7)
+
+def test_a_phone_sized_photo_is_read_quickly(lin):
+    big = draw_seven(size=3000, width=200, offset=(400, -300))
+    start = time.perf_counter(); m = mnistify(big); took = time.perf_counter() - start
+    assert m.shape == (28, 28) and took < 5, took
+    ys, xs = (m > 0.05).nonzero(as_tuple=True)
+    assert max(ys.max() - ys.min(), xs.max() - xs.min()) + 1 == 20
+    assert lin.predict(big)[0] == '7' and lin.predict(draw_seven())[0] == '7'
+
+def test_predict_files_keeps_going_past_bad_files(lin, files):
+    names = ['seven.png', 'notes.txt', 'cut.png', 'missing.png', 'folder.png']
+    preds, bad = predict_files(lin, [files/n for n in names])
+    assert [Path(p['file']).name for p in preds] == ['seven.png'] and preds[0]['digit'] == '7'
+    assert set(preds[0]['probabilities']) == {'3', '7'}
+    assert [Path(f).name for f, _ in bad] == names[1:]
+    assert all(Path(f).name in why for f, why in bad)
+    assert predict_files(lin, []) == ([], [])
+
+def test_save_and_load_keep_everything(lin, tmp_path):
+    fn = lin.save(tmp_path/'new'/'lin.pt')   # the folder is made
+    back = DigitModel.load(fn)
+    assert (back.arch, back.classes, back.meta) == (lin.arch, lin.classes, lin.meta)
+    x = mnistify(draw_seven())[None]
+    torch.testing.assert_close(back.probs(x), lin.probs(x))
+    assert repr(back) == repr(lin) == f"DigitModel(linear, 3 or 7: {lin.meta['accuracy']:.2%} of MNIST_SAMPLE test digits right)"
+    assert repr(DigitModel('mlp', list('0123456789'))) == 'DigitModel(mlp, 0-9: untrained)'
+
+def test_a_failed_save_leaves_the_old_file(lin, tmp_path, monkeypatch):
+    fn = lin.save(tmp_path/'lin.pt')
+    before = fn.read_bytes()
+    def dies_halfway(obj, f): f.write(before[:1000]); raise KeyboardInterrupt   # a write interrupted by Ctrl-C
+    monkeypatch.setattr(torch, 'save', dies_halfway)
+    with pytest.raises(KeyboardInterrupt): DigitModel('linear', ['3', '7']).save(fn)
+    assert fn.read_bytes() == before
+    assert list(tmp_path.iterdir()) == [fn]   # no temporary file left behind
+    monkeypatch.undo()
+    assert DigitModel.load(fn).meta == lin.meta
+
+def test_model_files_are_refused_by_name(lin, tmp_path):
+    good = lin.save(tmp_path/'good.pt')
+    (tmp_path/'cut.pt').write_bytes(good.read_bytes()[:1000])
+    (tmp_path/'notes.txt').write_text('not a model')
+    torch.save({'weights': torch.zeros(3)}, tmp_path/'other.pt')
+    torch.save([1, 2, 3], tmp_path/'list.pt')
+    record = torch.load(good, weights_only=True)
+    torch.save({**record, 'arch': 'mlp'}, tmp_path/'wrong_arch.pt')
+    torch.save({**record, 'arch': 'transformer'}, tmp_path/'unknown_arch.pt')
+    for name, exc, msg in [('cut.pt', DigitModelError, 'cut.pt: not a model file, or a damaged one'),
+                           ('notes.txt', DigitModelError, 'notes.txt: not a model file, or a damaged one'),
+                           ('other.pt', DigitModelError, 'other.pt: not a digitlab model file'),
+                           ('list.pt', DigitModelError, 'list.pt: not a digitlab model file'),
+                           ('wrong_arch.pt', DigitModelError, 'wrong_arch.pt: its weights do not fit a mlp'),
+                           ('unknown_arch.pt', DigitModelError, "unknown architecture 'transformer'"),
+                           ('none.pt', FileNotFoundError, 'none.pt: no such model file')]:
+        with pytest.raises(exc, match=msg): DigitModel.load(tmp_path/name)
+
+@pytest.mark.parametrize('junk', [b'half a model', random.Random(2).randbytes(500)])
+def test_any_bytes_are_refused_by_name(tmp_path, junk):
+    (tmp_path/'junk.pt').write_bytes(junk)
+    with pytest.raises(DigitModelError, match='junk.pt: not a model file'): DigitModel.load(tmp_path/'junk.pt')
+
+def test_training_refuses_what_it_cannot_train():
+    with pytest.raises(DigitModelError, match="unknown architecture 'transformer'; choose one of linear, mlp, cnn, resnet18"):
+        train_digit_model('transformer')
+    with pytest.raises(ValueError, match='epochs and lr must be positive'): train_digit_model('linear', epochs=0)
+    with pytest.raises(ValueError, match="unknown data set 'fashion'"): train_digit_model('linear', data='fashion')
+
+def fake_training(lin, calls, seconds=0.):
+    "Stands in for `train_digit_model`: counts its calls and returns `lin`, after `seconds`"
+    def train(*args, **kwargs): calls.append(args); time.sleep(seconds); return lin
+    return train
+
+def test_the_default_model_is_trained_once_then_loaded(lin, home, monkeypatch, capsys):
+    calls = []
+    monkeypatch.setattr(inference, 'train_digit_model', fake_training(lin, calls))
+    fn = default_model_path('linear')
+    assert fn == home/'models'/'digitlab'/'digits_linear.pt' and not fn.exists()
+    first = default_model(arch='linear')
+    assert calls == [('linear', 'full')] and fn.is_file()
+    err = capsys.readouterr()
+    assert err.out == '' and 'No trained model yet: training the linear ten-digit recipe once (5 epochs)' in err.err
+    assert f"trained in {lin.meta['seconds']} s" in err.err
+    second = default_model(arch='linear')
+    assert len(calls) == 1 and second.meta == first.meta   # loaded, not trained again
+    assert capsys.readouterr() == ('', '')
+    assert default_model_path('cnn') == fn.with_name('digits_cnn.pt')
+
+def test_a_damaged_default_model_is_replaced(lin, home, monkeypatch, capsys):
+    calls = []
+    monkeypatch.setattr(inference, 'train_digit_model', fake_training(lin, calls))
+    fn = default_model_path('linear')
+    fn.write_bytes(lin.save(fn).read_bytes()[:1000])   # a save cut short
+    m = default_model(verbose=False, arch='linear')
+    assert len(calls) == 1 and m.meta == lin.meta
+    assert 'digits_linear.pt: not a model file, or a damaged one (RuntimeError); training a new one' in capsys.readouterr().err
+    assert DigitModel.load(fn).meta == lin.meta   # and the file is good again
+
+def test_two_callers_at_once_train_it_once(lin, home, monkeypatch):
+    "Without the lock both would train (checked by replacing `FileLock` with a `nullcontext`)"
+    calls = []
+    monkeypatch.setattr(inference, 'train_digit_model', fake_training(lin, calls, seconds=1.))
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(default_model(verbose=False, arch='linear'))) for _ in range(2)]
+    for t in threads: t.start()
+    for t in threads: t.join()
+    assert len(got) == 2 and all(m.meta == lin.meta for m in got)
+    assert len(calls) == 1
