@@ -3,7 +3,8 @@
 Sphinx then builds them with the configuration in docs/ (`make docs` runs both steps):
 - every notebook of nbs/ except index becomes a lesson page, rendered from its stored outputs. nbdev's
   cell directives are applied the way nbdev's own site applies them: `#| hide` and `#| default_exp` cells
-  are dropped (the cells read by nbdev's own `NBProcessor`), `#| echo: false` hides a cell's code, `#| output: false` its output,
+  are dropped (the cells read by nbdev's own `NBProcessor`), and so are export cells that only import (the
+  module's imports: a lesson page shows the lesson's one import cell), `#| echo: false` hides a cell's code, `#| output: false` its output,
   `#| code-fold: true` folds its code behind a click (the exercises' solutions), and no `#|` line is shown;
 - a name of `digitlab.all` written in backticks in a lesson's prose links to its reference entry, and each
   cell that exports public names ends with a line linking to theirs;
@@ -54,6 +55,12 @@ def processed_cells(path:Path) -> list:
     from nbdev.process import NBProcessor
     return NBProcessor(path).nb.cells
 
+def only_imports(src:str) -> bool:
+    "Whether a cell's code is nothing but import statements"
+    try: body = ast.parse(src).body
+    except SyntaxError: return False
+    return bool(body) and all(isinstance(n, (ast.Import, ast.ImportFrom)) for n in body)
+
 def md_cell(id:str, text:str) -> dict: return dict(cell_type='markdown', id=id, metadata={}, source=text)
 
 def lesson_cells(path:Path, names:dict, public:set) -> list:
@@ -66,6 +73,7 @@ def lesson_cells(path:Path, names:dict, public:set) -> list:
         if c.cell_type != 'code': continue
         dirs, code = c.directives_, c.source.strip('\n')
         if 'hide' in dirs or 'default_exp' in dirs or (not code and not c.get('outputs')): continue
+        if dirs.keys() & {'export', 'exporti', 'exports'} and only_imports(code): continue   # the module's own imports: a page shows one import cell
         tags = ((['remove-input'] if dirs.get('echo') == 'false' else []) + (['remove-output'] if dirs.get('output') == 'false' else [])
                 + (['hide-input'] if dirs.get('code-fold', 'false') != 'false' else []))   # an exercise's solution: folded, a click away
         cells.append(dict(keep, source=code, metadata=dict(tags=tags) if tags else {}))

@@ -111,3 +111,10 @@ def test_nbdev_doc_urls_resolve():
         if not (html/dpath).is_file(): bad.append(f'{url} -> {dest}: no such page'); continue
         if dfrag and dfrag not in Page(html/dpath).ids: bad.append(f'{url} -> {dest}: no such anchor')
     assert not bad, '\n'.join(bad[:30])
+
+def test_each_lesson_page_shows_one_import_cell():
+    "Export cells that only import (what nbdev needs at the top of a module) stay off the page: it opens with the lesson's own imports"
+    for p in sorted((html/'lessons').glob('*.html')):
+        code = [re.sub(r'<[^>]+>', '', m) for m in re.findall(r'<div class="highlight-ipython3 notranslate"><div class="highlight"><pre>(.*?)</pre>', p.read_text(encoding='utf-8'), re.S)]
+        imports = [c for c in code if re.match(r'\s*(from \S+ import|import )', c) and all(re.match(r'\s*(from \S+ import|import |#|$|set_seed|\s)', l) for l in c.splitlines())]
+        assert len(imports) <= 1, f'{p.name}: {len(imports)} cells of imports alone'
