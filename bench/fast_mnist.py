@@ -65,7 +65,7 @@ from fastcore.xtras import atomic_save
 from digitlab.loaders import cnn_tensors, device_name, pick_device, sync_device
 from digitlab.models import best_cnn, fast_net
 from digitlab.train import BEST_RECIPE, FAST_RECIPE, cnn_probs, random_affine, train_cnn
-from digitlab.optim import MiniOneCycle
+from digitlab.learner import MiniOneCycle
 from digitlab.results import matmul_gflops
 from floors import AVX2, cpu_flags
 

@@ -15,7 +15,7 @@ from fastprogress.fastprogress import master_bar, progress_bar
 from .loaders import device_name, pick_device, sync_device
 
 # %% auto #0
-__all__ = ['EVENTS', 'CancelBatch', 'CancelEpoch', 'CancelFit', 'MiniCallback', 'MiniRecorder', 'MiniProgress', 'MiniLearner', 'MiniEarlyStop']
+__all__ = ['EVENTS', 'CancelBatch', 'CancelEpoch', 'CancelFit', 'MiniCallback', 'set_lr', 'MiniRecorder', 'MiniProgress', 'MiniLearner', 'MiniLRFinder', 'MiniOneCycle', 'MiniEarlyStop']
 
 # %% ../nbs/09_learner.ipynb #b625ba33
 EVENTS = ('before_fit', 'before_epoch', 'before_train', 'before_validate', 'before_batch', 'after_loss',
@@ -29,6 +29,16 @@ class MiniCallback:
     "Base class of `MiniLearner` callbacks: define a method per event you need; lower `order` runs first"
     order, learn = 0, None
     def __repr__(self): return type(self).__name__
+
+# %% ../nbs/09_learner.ipynb #41bcc654
+def set_lr(opt, # the optimizer
+           lr:float, # the new learning rate
+          ):
+    "Set the learning rate of `opt`: a fastai `Optimizer`, a PyTorch optimizer, or anything with an `lr` attribute"
+    if hasattr(opt, 'set_hyper'): opt.set_hyper('lr', lr)
+    elif hasattr(opt, 'param_groups'):
+        for g in opt.param_groups: g['lr'] = lr
+    else: opt.lr = lr
 
 # %% ../nbs/09_learner.ipynb #a7449b36
 class MiniRecorder(MiniCallback):
@@ -223,6 +233,103 @@ def predict(self:MiniLearner,
     self.model.to(self.device).eval()
     with torch.no_grad(): return self.model(x[None].to(self.device))[0].cpu()
 
+# %% ../nbs/10_learner_at_work.ipynb #84de4bf1
+import copy
+
+# %% ../nbs/10_learner_at_work.ipynb #815ddb2c
+class MiniLRFinder(MiniCallback):
+    "Grow the learning rate exponentially each training batch, record the loss, stop when it explodes"
+    order = 20
+    def __init__(self,
+                 start_lr:float=1e-7, # the first learning rate tried
+                 end_lr:float=10., # the last
+                 num_it:int=100, # the number of batches (and rates) tried at most
+                ):
+        self.start_lr, self.end_lr, self.num_it = start_lr, end_lr, num_it
+    def before_fit(self): self.lrs, self.losses, self.best, self.i = [], [], math.inf, 0
+    def before_batch(self):
+        if not self.learn.training: return
+        set_lr(self.learn.opt, self.start_lr*(self.end_lr/self.start_lr)**(self.i/self.num_it))
+    def after_batch(self):
+        if not self.learn.training or self.learn.loss is None: return
+        lr = self.start_lr*(self.end_lr/self.start_lr)**(self.i/self.num_it)
+        loss = self.learn.loss.item()
+        smooth = loss if not self.losses else 0.9*self.losses[-1] + 0.1*loss
+        self.lrs.append(lr); self.losses.append(smooth); self.i += 1
+        self.best = min(self.best, smooth)
+        if self.i >= self.num_it or not math.isfinite(loss) or smooth > 4*self.best: raise CancelFit()
+    def before_validate(self): raise CancelEpoch()
+    @property
+    def suggestion(self) -> float:
+        "A tenth of the learning rate at which the smoothed loss was lowest"
+        return self.lrs[min(range(len(self.losses)), key=self.losses.__getitem__)]/10
+    def __repr__(self): return f"MiniLRFinder({len(getattr(self, 'lrs', []))} rates tried from {self.start_lr:g} to {self.end_lr:g})"
+    def plot(self,
+             ax=None, # a matplotlib axis; None makes one
+            ):
+        "The smoothed loss against the learning rate, with the suggestion marked"
+        if ax is None: ax = plt.subplots(figsize=(5, 3.2))[1]
+        ax.plot(self.lrs, self.losses)
+        ax.axvline(self.suggestion, color='tab:red', linestyle='--', label=f'suggestion {self.suggestion:.2g}')
+        ax.set(xscale='log', xlabel='learning rate (log scale)', ylabel='smoothed loss', title='Learning-rate finder')
+        ax.legend()
+        return ax
+
+# %% ../nbs/10_learner_at_work.ipynb #27c2a5e7
+@patch
+def lr_find(self:MiniLearner,
+            start_lr:float=1e-7, # the first learning rate tried
+            end_lr:float=10., # the last
+            num_it:int=100, # the number of batches tried at most
+            plot:bool=True, # draw the loss against the rate
+           ):
+    "Train with the learning rate growing exponentially from `start_lr` to `end_lr`, then put the weights back; returns the finder"
+    finder = MiniLRFinder(start_lr, end_lr, num_it)
+    state = copy.deepcopy(self.model.state_dict())
+    saved, self.cbs = self.cbs, []   # no recorder, no progress: the finder only looks
+    try: self.fit(math.ceil(num_it/len(self.train_dl)), start_lr, cbs=[finder])
+    finally:
+        self.cbs = saved
+        self.model.load_state_dict(state)
+    if plot: finder.plot()
+    return finder
+
+# %% ../nbs/10_learner_at_work.ipynb #1941ebe7
+def _cos(start, end, pct): return end + (start - end)/2*(1 + math.cos(math.pi*pct))
+
+class MiniOneCycle(MiniCallback):
+    "One-cycle learning rate: cosine warm-up from `lr_max/div` to `lr_max` over `pct_start`, then down to `lr_max/div_final`"
+    order = 5
+    def __init__(self,
+                 lr_max:float, # the peak learning rate
+                 pct_start:float=0.25, # the share of training spent warming up
+                 div:float=25., # start at `lr_max/div`
+                 div_final:float=1e5, # end at `lr_max/div_final`
+                ):
+        self.lr_max, self.pct_start, self.div, self.div_final = lr_max, pct_start, div, div_final
+    def lr_at(self,
+              pct:float, # how far through training, 0 to 1
+             ) -> float:
+        "The learning rate at fraction `pct` of training"
+        if pct < self.pct_start: return _cos(self.lr_max/self.div, self.lr_max, pct/self.pct_start)
+        return _cos(self.lr_max, self.lr_max/self.div_final, (pct - self.pct_start)/(1 - self.pct_start))
+    def before_fit(self): self.i, self.total, self.lrs = 0, self.learn.total_iters, []
+    def before_batch(self):
+        if not self.learn.training: return
+        lr = self.lr_at(self.i/self.total)
+        set_lr(self.learn.opt, lr); self.lrs.append(lr); self.i += 1
+    def __repr__(self): return f'MiniOneCycle(lr_max={self.lr_max:g}, pct_start={self.pct_start}, div={self.div:g}, div_final={self.div_final:g})'
+
+@patch
+def fit_one_cycle(self:MiniLearner,
+                  n_epochs:float, # number of epochs; may be fractional
+                  lr:float|None=None, # the peak learning rate (default: the learner's `lr`)
+                  cbs=(), # callbacks for this fit only
+                 ):
+    "`fit` with a one-cycle learning-rate schedule peaking at `lr`"
+    lr = lr if lr is not None else self.lr
+    return self.fit(n_epochs, lr, cbs=[MiniOneCycle(lr), *cbs])
+
 # %% ../nbs/10_learner_at_work.ipynb #767a2af6
 class MiniEarlyStop(MiniCallback):
     "Stop the fit when the validation loss has not improved by `min_delta` for `patience` epochs"
@@ -238,6 +345,3 @@ class MiniEarlyStop(MiniCallback):
         else:
             self.wait += 1
             if self.wait >= self.patience: raise CancelFit()
-
-# %% ../nbs/10_learner_at_work.ipynb #166cf552
-from . import optim   # adds MiniLearner.lr_find and MiniLearner.fit_one_cycle

@@ -61,3 +61,25 @@ def test_no_machine_paths_in_notebooks():
     pat = re.compile(r'/tmp/|/work/|/root/|/home/|/Users/|\.venv')
     bad = {fn.name: sorted(set(pat.findall(fn.read_text()))) for fn in sorted((root/'nbs').glob('*.ipynb'))}
     assert not {k: v for k, v in bad.items() if v}, bad
+
+def test_no_import_cycle():
+    "The modules of digitlab import one another one way, from the data up to the command line and the app"
+    import ast
+    mods = {p.stem: p for p in (root/'digitlab').glob('*.py') if p.stem not in ('_modidx', '__init__', 'all')}
+    deps = {}
+    for m, p in mods.items():
+        names = set()
+        for n in ast.walk(ast.parse(p.read_text(encoding='utf-8'))):   # imports inside functions count too
+            if isinstance(n, ast.ImportFrom):
+                if n.level == 1 and n.module: names.add(n.module.split('.')[0])
+                elif n.level == 1: names |= {a.name for a in n.names}
+                elif (n.module or '').startswith('digitlab.'): names.add(n.module.split('.')[1])
+        deps[m] = names & set(mods) - {m}
+    seen, done = [], set()
+    def visit(m):
+        if m in seen: raise AssertionError(f"import cycle: {' -> '.join(seen[seen.index(m):] + [m])}")
+        if m in done: return
+        seen.append(m)
+        for d in sorted(deps[m]): visit(d)
+        seen.pop(); done.add(m)
+    for m in sorted(mods): visit(m)
