@@ -151,6 +151,17 @@ def test_a_damaged_default_model_is_replaced(lin, home, monkeypatch, capsys):
     assert 'digits_linear.pt: not a model file, or a damaged one (RuntimeError); training a new one' in capsys.readouterr().err
     assert DigitModel.load(fn).meta == lin.meta   # and the file is good again
 
+def test_a_default_model_that_saw_the_validation_digits_is_replaced(lin, home, monkeypatch, capsys):
+    "A model file from before the default models left lesson 11's validation digits out: later lessons choose on those digits"
+    calls = []
+    monkeypatch.setattr(inference, 'train_digit_model', fake_training(lin, calls))
+    old = DigitModel(lin.arch, lin.classes, lin.model, {k: v for k, v in lin.meta.items() if k != 'hold_out'})
+    fn = old.save(default_model_path('linear'))
+    m = default_model(verbose=False, arch='linear')
+    assert len(calls) == 1 and m.meta == lin.meta and m.meta['hold_out'] is True
+    assert 'trained on the validation digits too (an older digitlab); training a new one' in capsys.readouterr().err
+    assert DigitModel.load(fn).meta == lin.meta
+
 def test_two_callers_at_once_train_it_once(lin, home, monkeypatch):
     "Without the lock both would train (checked by replacing `FileLock` with a `nullcontext`)"
     calls = []

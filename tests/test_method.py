@@ -4,7 +4,7 @@ Lesson 11 holds out 10,000 training digits (`valid_split`); lessons 11 to 13 cho
 learning rate, depth and recipe on them, and each one's section "The test set, once" is the first place the
 test digits appear. Lesson 14 reads MNIST's conventions from the training digits and opens the test set only
 to score the default model ("The real test"); lessons 15 and 16 calibrate their thresholds on the validation
-digits with a twin of the default model and never open the test set. These tests read each lesson's code cells before that
+digits, which the default model never trained on, and never open the test set. These tests read each lesson's code cells before that
 point (definitions in `#| export` cells aside: they are not run on any data there) and fail if one of them
 touches the test set. (`default_model` and `train_digit_model` record a test score in the model's
 meta, its final number; nothing is chosen by it.)"""
