@@ -37,14 +37,19 @@ lessons: $(BIN)/digitlab
 # The browser tests need a Chromium-family browser and the book's diagrams Graphviz: tests/find_browser.py finds
 # them or installs them (Playwright's download, else apt-get), first so that a missing one stops the run at once;
 # pytest gets the browser as DIGITLAB_CHROMIUM.
+# The draw-a-digit page's test (tests/test_app.py, mostly waiting on the browser) needs no docs site, so it runs
+# beside the site's build and the other checks, its report printed after theirs; each part's failure fails the run.
 # pytest exits 5 when it collects no test: the notebooks are the main tests, so that alone is no failure.
 test: $(BIN)/digitlab
 	@$(BIN)/python tests/find_browser.py --graphviz
 	@b="$$($(BIN)/python tests/find_browser.py)" && echo "browser for the browser tests: $$b"
 	$(SHARE) $(BIN)/nbdev-test --n-workers $(WORKERS) --do-print --timing
-	$(MAKE) docs
-	DIGITLAB_CHROMIUM="$$($(BIN)/python tests/find_browser.py)" || exit 1; export DIGITLAB_CHROMIUM; \
-	$(BIN)/python -m pytest -q tests; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; rc=0; fi; exit $$rc
+	@DIGITLAB_CHROMIUM="$$($(BIN)/python tests/find_browser.py)" || exit 1; export DIGITLAB_CHROMIUM; \
+	log="$$(mktemp)"; $(BIN)/python -m pytest -q tests/test_app.py >"$$log" 2>&1 & app=$$!; \
+	$(MAKE) docs && $(BIN)/python -m pytest -q tests --ignore=tests/test_app.py; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; rc=0; fi; \
+	wait $$app; rc_app=$$?; echo "--- tests/test_app.py (run beside the above)"; cat "$$log"; rm -f "$$log"; \
+	[ $$rc -eq 0 ] && [ $$rc_app -eq 0 ]
 
 # The docs site, from the notebooks' stored outputs (nothing is re-run): docs/_build/html/index.html.
 # Warnings are errors.

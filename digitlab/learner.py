@@ -86,11 +86,14 @@ def plot(self:MiniRecorder,
     ep = [r[0] + 1 for r in self.values]
     ax.plot(ep, [r[1] for r in self.values], marker='o', label='training loss')
     if self.valid: ax.plot(ep, [r[2] for r in self.values], marker='o', label='validation loss')
-    ax.set(xlabel='epoch', ylabel='loss'); ax.legend(loc='upper left')
+    ax.set(xlabel='epoch', ylabel='loss')
+    axes = [ax]
     if len(self.names) > 3:
-        ax2 = ax.twinx()
-        ax2.plot(ep, [r[3] for r in self.values], color='tab:green', marker='s', label=self.names[3])
-        ax2.set_ylabel(self.names[3]); ax2.legend(loc='upper right')
+        axes.append(ax.twinx())
+        axes[1].plot(ep, [r[3] for r in self.values], color='tab:green', marker='s', label=self.names[3])
+        axes[1].set_ylabel(self.names[3])
+    handles = [h for a in axes for h in a.get_legend_handles_labels()[0]]
+    ax.legend(handles=handles, loc='upper center', bbox_to_anchor=(0.5, -0.2), ncol=3, frameon=False)   # below: off the curves
     return ax
 
 # %% ../nbs/09_learner.ipynb #c086818a

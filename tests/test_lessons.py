@@ -55,3 +55,23 @@ def test_readme_is_short():
     "The README says what digitlab is, how to run it and where things are; results, speed and contributing live on their pages"
     n = len((nbs.parent/'README.md').read_text(encoding='utf-8'))
     assert n <= 9_000, f'README.md has {n:,} characters'
+
+@pytest.mark.parametrize('p', sorted(nbs.glob('*.ipynb')), ids=lambda p: p.stem)
+def test_solutions_are_folded_in_jupyter(p):
+    "Exercise solutions (code cells under '### Solutions') are folded in JupyterLab, as `#| code-fold` folds them on the site"
+    in_solutions, open_ = False, []
+    for i, c in enumerate(cells(p)):
+        if c['cell_type'] == 'markdown' and source(c).startswith('#'): in_solutions = source(c).startswith('### Solutions')
+        if c['cell_type'] == 'code' and in_solutions and 'hide' not in directives(c):   # a hidden clean-up cell is no solution
+            fold = c.get('metadata', {}).get('jupyter', {})
+            if not ('code-fold' in directives(c) and fold.get('source_hidden') and fold.get('outputs_hidden')): open_.append(i)
+    assert not open_, f'{p.name}: solution cells {open_} are not folded (#| code-fold: true, and metadata jupyter source_hidden and outputs_hidden)'
+
+NETWORK = re.compile(r'''(?:src|href)\s*=\s*["']?(?:https?:)?//|@import\s+url\(\s*["']?(?:https?:)?//|url\(\s*["']?https?://''', re.I)
+
+@pytest.mark.parametrize('p', sorted(nbs.glob('*.ipynb')), ids=lambda p: p.stem)
+def test_stored_outputs_load_nothing_from_the_network(p):
+    "Lessons are read offline: no stored output (HTML, SVG, JavaScript) fetches a font, script, style or picture from the internet"
+    found = [(i, m.group(0)) for i, c in enumerate(cells(p)) for o in c.get('outputs', []) for k, v in o.get('data', {}).items()
+             if k.startswith(('text/html', 'image/svg', 'application/javascript')) for m in NETWORK.finditer(''.join(v))]
+    assert not found, f'{p.name}: outputs that load from the network (cell, match): {found[:5]}'
