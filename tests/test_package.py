@@ -83,3 +83,15 @@ def test_no_import_cycle():
         for d in sorted(deps[m]): visit(d)
         seen.pop(); done.add(m)
     for m in sorted(mods): visit(m)
+
+def test_python_range_matches_ci():
+    "pyproject.toml declares the Pythons the code needs (tomllib: 3.11), and the GitHub workflow tests the lowest and the newest listed"
+    import re, sys
+    cfg = tomllib.loads((root/'pyproject.toml').read_text())['project']
+    lowest = re.fullmatch(r'>=(3\.\d+)', cfg['requires-python']).group(1)
+    listed = sorted((c.rsplit(' ', 1)[-1] for c in cfg['classifiers'] if re.fullmatch(r'Programming Language :: Python :: 3\.\d+', c)),
+                    key=lambda v: int(v.split('.')[1]))
+    assert lowest == '3.11' and listed[0] == lowest and '3.12' in listed   # 3.12: Colab's Python
+    matrix = re.search(r'python: \[([^\]]*)\]', (root/'.github'/'workflows'/'test.yaml').read_text()).group(1)
+    assert {v.strip(' "') for v in matrix.split(',')} == {lowest, listed[-1]}
+    assert sys.version_info >= tuple(map(int, lowest.split('.')))
