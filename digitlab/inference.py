@@ -6,7 +6,7 @@ Docs: https://digitlab.github.io/digitlab/your_digits.html.md"""
 
 # %% ../nbs/14_your_digits.ipynb #5d72c75d
 from __future__ import annotations
-import pickle, sys, time, zipfile
+import pickle, sys, threading, time, zipfile
 from pathlib import Path
 import torch
 from filelock import FileLock
@@ -107,10 +107,13 @@ def train_digit_model(arch:str='cnn', # a key of `ARCHS`: linear, mlp, cnn or re
     return DigitModel(arch, classes, r['model'], meta)
 
 # %% ../nbs/14_your_digits.ipynb #54f280fe
+_FASTAI_CFG = threading.Lock()   # fastai writes its config file on first use: two threads at once can read it half-written
+
 def default_model_path(arch:str='cnn', # a key of `ARCHS`
                       ) -> Path:
     "Where `default_model` keeps the course's ten-digit model of `arch`: in fastai's model folder"
-    return fastai_path('model')/'digitlab'/f'digits_{arch}.pt'
+    with _FASTAI_CFG: models = fastai_path('model')
+    return models/'digitlab'/f'digits_{arch}.pt'
 
 def default_model(verbose:bool=True, # say when it trains, and where it saves
                   arch:str='cnn', # the architecture: the `cnn` is the default model; the app also keeps a `linear` and an `mlp`

@@ -172,3 +172,16 @@ def test_two_callers_at_once_train_it_once(lin, home, monkeypatch):
     for t in threads: t.join()
     assert len(got) == 2 and all(m.meta == lin.meta for m in got)
     assert len(calls) == 1
+
+def test_first_use_of_fastai_config_from_two_threads(tmp_path, monkeypatch):
+    "fastai writes config.ini on first use; two threads asking for the model folder then could read it half-written (2 in 300 tries before the lock)"
+    from fastai.data.external import fastai_cfg
+    try:
+        for i in range(150):
+            monkeypatch.setenv('FASTAI_HOME', str(tmp_path/f'home{i}')); fastai_cfg.cache_clear()
+            got = []
+            threads = [threading.Thread(target=lambda: got.append(default_model_path('linear'))) for _ in range(2)]
+            for t in threads: t.start()
+            for t in threads: t.join()
+            assert got == [tmp_path/f'home{i}'/'models'/'digitlab'/'digits_linear.pt']*2, (i, got)
+    finally: fastai_cfg.cache_clear()
