@@ -93,7 +93,7 @@ def train_digit_model(arch:str='cnn', # a key of `ARCHS`: linear, mlp, cnn or re
                       lr:float|None=None, # peak learning rate; default: the recipe's
                       seed:int=0, # seeds the weights, the shuffling and the augmentation
                       progress:bool=True, # show a progress bar
-                      hold_out:bool=True, # leave lesson 11's 10,000 validation digits out of training, for later choices
+                      hold_out:bool=True, # leave lesson 11's validation digits out, for later choices
                      ) -> DigitModel:
     "Train a `DigitModel` of `arch` on `data` with `train_cnn`; its `meta` records the recipe, test accuracy and seconds"
     if arch not in ARCHS: raise DigitModelError(f"unknown architecture {arch!r}; choose one of {', '.join(ARCHS)}")
@@ -102,12 +102,13 @@ def train_digit_model(arch:str='cnn', # a key of `ARCHS`: linear, mlp, cnn or re
     if recipe['epochs'] <= 0 or recipe['lr'] <= 0: raise ValueError(f"epochs and lr must be positive, got {recipe['epochs']} and {recipe['lr']}")
     x, y, xt, yt, classes = digit_tensors(data, hold_out)
     r = train_cnn(make(len(classes)), seed=seed, data=(x, y, xt, yt), progress=progress, **recipe)
-    meta = dict(data=data, hold_out=hold_out, **recipe, seed=seed, accuracy=round(r['accuracy'], 4), seconds=round(r['seconds'], 1),
+    meta = dict(data=data, hold_out=hold_out, **recipe, seed=seed, accuracy=round(r['accuracy'], 4),
+                seconds=round(r['seconds'], 1),
                 trained=time.strftime("%Y-%m-%d"), digitlab=digitlab.__version__)
     return DigitModel(arch, classes, r['model'], meta)
 
 # %% ../nbs/14_your_digits.ipynb #54f280fe
-_FASTAI_CFG = threading.Lock()   # fastai writes its config file on first use: two threads at once can read it half-written
+_FASTAI_CFG = threading.Lock()   # fastai writes its config on first use: two threads at once can read it half-written
 
 def default_model_path(arch:str='cnn', # a key of `ARCHS`
                       ) -> Path:
@@ -126,11 +127,12 @@ def default_model(verbose:bool=True, # say when it trains, and where it saves
             try:
                 m = DigitModel.load(fn)
                 if m.meta.get('hold_out'): return m
-                print(f"{short_path(fn)} trained on the validation digits too (an older digitlab); training a new one", file=sys.stderr)
+                print(f"{short_path(fn)} trained on the validation digits too (an older digitlab); training a new one",
+                      file=sys.stderr)
             except DigitModelError as e: print(f"{e}; training a new one", file=sys.stderr)
         elif verbose: print(f"No trained model yet: training the {arch} ten-digit recipe once ({ARCHS[arch][1]['epochs']} epochs); "
                           f"it will be saved in {short_path(fn)}", file=sys.stderr)
-        m = train_digit_model(arch, 'full', progress=verbose)   # on the fit digits: the validation digits stay new to it
+        m = train_digit_model(arch, 'full', progress=verbose)   # the validation digits stay new to it
         m.save(fn)
         if verbose: print(f"trained in {m.meta['seconds']} s: {m.meta['accuracy']:.2%} of MNIST's test digits right", file=sys.stderr)
         return m

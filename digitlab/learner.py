@@ -93,7 +93,7 @@ def plot(self:MiniRecorder,
         axes[1].plot(ep, [r[3] for r in self.values], color='tab:green', marker='s', label=self.names[3])
         axes[1].set_ylabel(self.names[3])
     handles = [h for a in axes for h in a.get_legend_handles_labels()[0]]
-    ax.legend(handles=handles, loc='upper center', bbox_to_anchor=(0.5, -0.2), ncol=3, frameon=False)   # below: off the curves
+    ax.legend(handles=handles, loc='upper center', bbox_to_anchor=(0.5, -0.2), ncol=3, frameon=False)   # below
     return ax
 
 # %% ../nbs/09_learner.ipynb #c086818a

@@ -125,7 +125,7 @@ def cnn_tensors(split:str='train', # 'train' (all 60,000), its parts 'fit' and '
 DATA_SETS = {'full': tuple('0123456789'), 'sample': ('3', '7')}
 
 def digit_tensors(data:str='full', # 'full': all ten digits; 'sample': the 3s and 7s of MNIST_SAMPLE
-                  hold_out:bool=True, # train on the 'fit' digits, leaving `valid_split`'s validation digits out; False: all 60,000
+                  hold_out:bool=True, # train on the 'fit' digits, leaving the validation digits out; False: all 60,000
                  ) -> tuple: # x_train, y_train, x_test, y_test (images scaled to MNIST_STATS), classes
     "Training and test images of `data` as `train_cnn` takes them, with their targets and class names"
     if data not in DATA_SETS: raise ValueError(f"unknown data set {data!r}; choose one of {', '.join(DATA_SETS)}")

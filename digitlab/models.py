@@ -88,11 +88,9 @@ class DigitClassifier(nn.Module):
         with torch.no_grad(): p = softmax(self((x[None] if one else x).to(next(self.parameters()).device))).cpu()
         return p[0] if one else p
 
-    def plot_history(self,
-                     ax=None, # a matplotlib axis; None makes one
-                    ):
-        "Validation accuracy and training loss per epoch, on twin axes, titled with the learning rate"
-        return plot_history(self.history, f"{'-'.join(map(str, self.sizes))} net, lr={self.lr}", ax=ax)
+    def plot_history(self):
+        "`plot_history` of this net, labelled with its sizes and learning rate"
+        plot_history({f"{'-'.join(map(str, self.sizes))} net, lr={self.lr}": self})
 
 # %% ../nbs/12_deeper_nets.ipynb #13908984
 @patch
@@ -117,19 +115,18 @@ def fit(self:DigitClassifier,
     return self
 
 # %% ../nbs/12_deeper_nets.ipynb #8c493f78
-def plot_history(history:list, # per-epoch dicts with `epoch`, `valid_acc` and `train_loss`
-                 title:str='', # the plot's title
-                 ax=None, # a matplotlib axis; None makes one
+def plot_history(nets:dict, # name: a trained net with a `history` of per-epoch dicts (epoch, valid_acc, train_loss)
+                 label:str='', # written before each name in the legend
                 ):
-    "Validation accuracy (left axis) and training loss (right axis) of a list of per-epoch dicts"
-    if ax is None: _, ax = plt.subplots(figsize=(6, 3.5))
-    ep = [h['epoch'] for h in history]
-    ax.plot(ep, [h['valid_acc'] for h in history], 'C0-o', ms=3, label='validation accuracy')
-    ax.set(xlabel='epoch', title=title); ax.set_ylabel('validation accuracy', color='C0')
-    ax2 = ax.twinx()
-    ax2.plot(ep, [h['train_loss'] for h in history], 'C1-s', ms=3, label='training loss')
-    ax2.set_ylabel('training loss', color='C1')
-    return ax
+    "Validation accuracy and training loss (log scale) per epoch, side by side, a line per net"
+    fig, axs = plt.subplots(1, 2, figsize=(12, 3.5))
+    for name, net in nets.items():
+        ep = [h['epoch'] for h in net.history]
+        for ax, key in zip(axs, ('valid_acc', 'train_loss')):
+            ax.plot(ep, [h[key] for h in net.history], '-o', ms=3, label=f'{label} {name}'.strip())
+    axs[0].set(xlabel='epoch', ylabel='validation accuracy')
+    axs[1].set(xlabel='epoch', ylabel='training loss', yscale='log')
+    axs[0].legend(); fig.tight_layout()
 
 # %% ../nbs/13_convnets.ipynb #97d29325
 def _cbr(n_in, n_out, stride=1):

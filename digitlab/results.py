@@ -83,7 +83,7 @@ EXPERIMENTS = [
     Experiment('simple_net (40 epochs)', 'MNIST_SAMPLE', '06', 0.9828, 'book', 0.98, 0.98,
                lambda quick, seed: train_simple_net()),
     Experiment('resnet18 from scratch (1 epoch)', 'MNIST_SAMPLE', '10', 0.9971, 'book', 0.99, 0.99,
-               _trained('resnet18', 'sample', 1, 1, hold_out=False)),   # all of MNIST_SAMPLE's training images, as the book
+               _trained('resnet18', 'sample', 1, 1, hold_out=False)),   # all MNIST_SAMPLE's training images
     Experiment('nearest mean digit (L2)', 'MNIST', '11', 0.82, 'target', 0.815, 0.815, _nearest_mean),
     Experiment('linear, SGD by hand (3 epochs)', 'MNIST', '11', 0.88, 'target', 0.86, 0.86,
                lambda quick, seed: ten_by_hand(_train_test(), seed=seed)),
