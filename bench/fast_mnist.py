@@ -64,8 +64,9 @@ from torch import nn
 from fastcore.xtras import atomic_save
 from digitlab.loaders import cnn_tensors, device_name, pick_device, sync_device
 from digitlab.models import best_cnn, fast_net
-from digitlab.train import BEST_RECIPE, FAST_RECIPE, cnn_probs, random_affine, train_cnn
-from digitlab.learner import MiniOneCycle
+from digitlab.recipes import BEST_RECIPE, FAST_RECIPE, random_affine, train_cnn
+from digitlab.evaluate import cnn_probs
+from digitlab.schedule import MiniOneCycle
 from digitlab.results import matmul_gflops
 from floors import AVX2, cpu_flags
 

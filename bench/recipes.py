@@ -34,7 +34,7 @@ def main():
     from fastcore.xtras import atomic_save
     from digitlab.loaders import cnn_tensors
     from digitlab.models import best_cnn, fast_net
-    from digitlab.train import BEST_RECIPE, FAST_RECIPE, train_cnn
+    from digitlab.recipes import BEST_RECIPE, FAST_RECIPE, train_cnn
     data = (*cnn_tensors('fit'), *cnn_tensors('valid'))
     fast, best = candidates(FAST_RECIPE, BEST_RECIPE)
     studies = {'fast': (fast_net, fast, args.seeds or [0, 1]), 'best': (best_cnn, best, args.seeds or [0])}

@@ -51,7 +51,7 @@ from fast_mnist import matmul_gflops, result_file, train_public_fast, warm_up
 from digitlab.learner import MiniCallback
 from digitlab.loaders import device_name, pick_device, sync_device
 from digitlab.models import best_cnn, fast_cnn, fast_net
-from digitlab.train import BEST_RECIPE, FAST_RECIPE, train_cnn
+from digitlab.recipes import BEST_RECIPE, FAST_RECIPE, train_cnn
 
 class Compiled(MiniCallback):
     "Train through `torch.compile(model)`: compiled before training for both batch shapes the run will see; `compile_s` says how long that took"

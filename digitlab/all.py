@@ -1,4 +1,5 @@
-"""How does a neural network actually learn? From raw pixels to a trained digit classifier, one runnable step at a time.
+"""How does a neural network actually learn?
+From raw pixels to a trained digit classifier, one runnable step at a time.
 
 Docs: https://digitlab.github.io/digitlab/index.html.md"""
 
@@ -10,8 +11,10 @@ __all__ = []
 # %% ../nbs/index.ipynb #f6a4b36e
 import importlib
 
-# the lesson modules, in teaching order; a new lesson adds its module here, and nowhere else
+# the modules, from the data up (each imports only those before it); a new module is added here, and nowhere else
 _lessons = [importlib.import_module(f'digitlab.{m}')
-            for m in ('idx', 'data', 'pixels', 'sgd', 'losses', 'optim', 'loaders', 'models', 'images', 'learner', 'train', 'inference', 'results', 'app')]
+            for m in ('idx', 'data', 'pixels', 'losses', 'sgd', 'optim', 'loaders', 'models', 'images', 'learner',
+                      'schedule', 'train', 'speed', 'recipes', 'evaluate', 'inference', 'results', 'drawing',
+                      'app')]
 globals().update({n: getattr(m, n) for m in _lessons for n in m.__all__})
 __all__ = [n for m in _lessons for n in m.__all__]

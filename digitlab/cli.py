@@ -1,4 +1,5 @@
-"""`digitlab` in a terminal: get the data, reproduce the course's results, train a model, and read your own digits.
+"""`digitlab` in a terminal:
+get the data, reproduce the course's results, train a model, and read your own digits.
 
 Docs: https://digitlab.github.io/digitlab/cli.html.md"""
 
@@ -10,6 +11,8 @@ import argparse, sys
 from pathlib import Path
 from typing import Annotated
 from fastcore.script import anno_parser
+from typing import TYPE_CHECKING
+if TYPE_CHECKING: import pandas as pd   # for a hint only: `--help` stays fast
 
 # %% auto #0
 __all__ = ['MODELS', 'DATA', 'COMMANDS', 'expected_counts', 'data_report', 'cmd_data', 'cmd_reproduce', 'positive', 'cmd_train',
@@ -25,7 +28,8 @@ def expected_counts(arrays:dict, # {'train': (images, labels), 'test': ...}, as 
             ('mnist_sample', 'valid'): {d: per['test'][d] for d in (3, 7)},
             ('mnist_png', 'training'): dict(enumerate(per['train'])),
             ('mnist_png', 'testing'): dict(enumerate(per['test']))}
-    return pd.DataFrame.from_dict(rows, orient='index').fillna(0).astype(int).sort_index(axis=1).rename_axis(['folder', 'split'])
+    df = pd.DataFrame.from_dict(rows, orient='index').fillna(0).astype(int)
+    return df.sort_index(axis=1).rename_axis(['folder', 'split'])
 
 # %% ../nbs/17_cli.ipynb #5d45a9bf
 def data_report(build:bool=True, # build what is missing; False only looks
@@ -35,17 +39,20 @@ def data_report(build:bool=True, # build what is missing; False only looks
     from digitlab.data import data_path, folder_counts, mnist_arrays, mnist_full, mnist_sample, short_path
     if build: mnist_sample(verbose=False); mnist_full(verbose=False)
     arrays_dir, problems = data_path()/'mnist_arrays', []
-    if not arrays_dir.exists(): return pd.DataFrame(), [f"{short_path(arrays_dir)} is missing: run `digitlab data` to build it"]
+    if not arrays_dir.exists(): return pd.DataFrame(), [f"{short_path(arrays_dir)} is missing: run `digitlab data` to "
+                                                        f"build it"]
     want = expected_counts(mnist_arrays())
     found = {}
     for name in ('mnist_sample', 'mnist_png'):
         p = data_path()/name
         if not p.exists(): problems.append(f"{short_path(p)} is missing: run `digitlab data` to build it"); continue
         for split, row in folder_counts(p).iterrows(): found[(name, split)] = row
-    got = pd.DataFrame.from_dict(found, orient='index').reindex(index=want.index, columns=want.columns).fillna(0).astype(int)
+    got = pd.DataFrame.from_dict(found, orient='index').reindex(index=want.index, columns=want.columns)
+    got = got.fillna(0).astype(int)
     for (name, split), row in want.iterrows():
         if (name, split) in found and not (got.loc[(name, split), row.index] == row).all():
-            problems.append(f"{short_path(data_path()/name/split)}: digit counts {got.loc[(name, split), row.index].tolist()}, expected {row.tolist()}")
+            problems.append(f"{short_path(data_path()/name/split)}: digit counts "
+                            f"{got.loc[(name, split), row.index].tolist()}, expected {row.tolist()}")
     return got.rename_axis(['folder', 'split']), problems
 
 # %% ../nbs/17_cli.ipynb #089dba7d
@@ -86,7 +93,8 @@ def cmd_reproduce(quick:bool=False, # the short version: fewer epochs for the lo
     from digitlab.data import mnist_full, mnist_sample
     from digitlab.results import reproduce, results_markdown, write_results
     for f in (mnist_sample, mnist_full): f(verbose=False)
-    with contextlib.redirect_stdout(sys.stderr): df = reproduce(quick=quick, progress=not no_progress)   # progress on stderr
+    # progress on stderr
+    with contextlib.redirect_stdout(sys.stderr): df = reproduce(quick=quick, progress=not no_progress)
     print('\n' + results_markdown(df))
     print('wrote ' + ', '.join(map(str, write_results(df, out, quick=quick))))
     for r in df[~df.passed].itertuples():
@@ -117,13 +125,14 @@ def cmd_train(data:Annotated[str, dict(choices=DATA)]='full', # sample: 3s and 7
     from digitlab.inference import train_digit_model
     out = Path(out or '.')
     if out.is_dir(): out = out/f'digitlab_{model}_{data}.pt'
-    with contextlib.redirect_stdout(sys.stderr): m = train_digit_model(model, data, epochs=epochs, lr=lr, seed=seed)   # progress on stderr
+    # progress on stderr
+    with contextlib.redirect_stdout(sys.stderr): m = train_digit_model(model, data, epochs=epochs, lr=lr, seed=seed)
     out = m.save(out)
     print(f"{m}\nsaved to {out}\nuse it with: digitlab predict IMAGE... --model {out}")
     return 0
 
 # %% ../nbs/17_cli.ipynb #b028890a
-def cmd_predict(*images:Annotated[str, dict(nargs='+', metavar='IMAGE')], # image files: PNG, JPEG or another format Pillow reads
+def cmd_predict(*images:Annotated[str, dict(nargs='+', metavar='IMAGE')], # image files: PNG, JPEG, any Pillow reads
                 model:str=None, # a model saved by `digitlab train` (default: the course's default model)
                 json:bool=False, # print one JSON document instead of a line per image
                ) -> int: # 0, or 1 when a file could not be read
@@ -164,8 +173,8 @@ examples:
   DIGITLAB_MNIST_DIR=~/mnist digitlab data   # build from your own copy of the IDX files
   digitlab data --verify                     # check what is there, build nothing"""
 
-_REPRODUCE_HELP = """Prints the results table (model, data set, reference, ours, floor, seconds), with a progress bar, and
-writes it to OUT as results.json, results.md and results.png. Exits with 1 if any model falls below
+_REPRODUCE_HELP = """Prints the results table (model, data set, reference, ours, floor, seconds), with a progress bar,
+and writes it to OUT as results.json, results.md and results.png. Exits with 1 if any model falls below
 its floor. The full run takes several minutes on a laptop CPU, and says roughly how many before it starts;
 --quick trains the long ones for fewer epochs, with lower floors (a few minutes at most). The ten-digit
 models train on a GPU when there is one; DIGITLAB_DEVICE=cpu (or cuda:1, mps) chooses.
@@ -214,7 +223,8 @@ examples:
 
 # %% ../nbs/17_cli.ipynb #e28f9414
 COMMANDS = {'data': cmd_data, 'reproduce': cmd_reproduce, 'train': cmd_train, 'predict': cmd_predict, 'app': cmd_app}
-_EPILOGS = {'data': _DATA_HELP, 'reproduce': _REPRODUCE_HELP, 'train': _TRAIN_HELP, 'predict': _PREDICT_HELP, 'app': _APP_HELP}
+_EPILOGS = {'data': _DATA_HELP, 'reproduce': _REPRODUCE_HELP, 'train': _TRAIN_HELP, 'predict': _PREDICT_HELP,
+            'app': _APP_HELP}
 
 def command_parser(name:str, # a key of `COMMANDS`
                   ) -> argparse.ArgumentParser:
@@ -244,7 +254,8 @@ def main(argv:list|None=None, # the arguments after `digitlab`; default `sys.arg
     args = vars(command_parser(name).parse_args(rest))
     for k in ('pdb', 'xtra'): args.pop(k, None)   # fastcore's own hidden options
     try: return COMMANDS[name](*args.pop('images', ()), **args)
-    except (OSError, ValueError) as e:   # a file we could not read or write, a damaged one, bad data (MNISTDataError, DigitModelError)
+    # a file we could not read or write, a damaged one, bad data (MNISTDataError, DigitModelError)
+    except (OSError, ValueError) as e:
         print(f"digitlab {name}: error: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -1,4 +1,5 @@
-"""An 18-layer convolutional network, trained from scratch for one epoch, exported, loaded back, and asked about images it has never seen.
+"""Images of digits read from files, and an 18-layer convolutional network trained from
+scratch for one epoch, exported, loaded back, and asked about images it has never seen.
 
 Docs: https://digitlab.github.io/digitlab/resnet.html.md"""
 
@@ -9,9 +10,29 @@ from __future__ import annotations
 from pathlib import Path
 import numpy as np, torch
 from PIL import Image, ImageOps, UnidentifiedImageError
+from typing import TYPE_CHECKING
+if TYPE_CHECKING:   # for the hints only: reading an image needs no fastai
+    from fastai.learner import Learner
+    from fastai.vision.core import PILImage
 
 # %% auto #0
-__all__ = ['DigitImageError', 'as_image', 'grey_pixels', 'load_digit_image', 'ink_on_black', 'keep_strokes', 'fit_into_box', 'centre_by_mass', 'shrink_to', 'mnistify']
+__all__ = ['load_digit_model', 'DigitImageError', 'as_image', 'grey_pixels', 'load_digit_image', 'predict_digit', 'ink_on_black', 'keep_strokes', 'fit_into_box', 'centre_by_mass', 'shrink_to', 'mnistify']
+
+# %% ../nbs/07_resnet.ipynb #3b278a76
+import warnings
+
+# %% ../nbs/07_resnet.ipynb #eb8c6e55
+def load_digit_model(fname:Path|str, # a file written by `Learner.export`; a pickle, so only one you trust
+              ) -> Learner:
+    "Load an exported `Learner` from `fname`, with a clear error if there is no such file"
+    # here, not at the top: predicting with digitlab's own models needs no fastai Learner
+    from fastai.learner import load_learner
+    fname = Path(fname)
+    if not fname.is_file(): raise FileNotFoundError(f"{fname}: no such model file; train and export one with "
+                                                    f"`learn.export(...)` first")
+    with warnings.catch_warnings():   # fastai's pickle warning: the docs above say it once
+        warnings.filterwarnings('ignore', message="load_learner` uses Python's insecure pickle", category=UserWarning)
+        return load_learner(fname)
 
 # %% ../nbs/07_resnet.ipynb #9188a8bc
 class DigitImageError(ValueError):
@@ -23,22 +44,26 @@ def _open_image(fn:Path) -> Image.Image:
         with Image.open(fn) as im:
             im.load()
             return ImageOps.exif_transpose(im)   # phone photos keep their rotation in an EXIF tag
-    except UnidentifiedImageError as e: raise DigitImageError(f"{fn}: not an image (expected PNG, JPEG or another format Pillow reads)") from e
+    except UnidentifiedImageError as e: raise DigitImageError(f"{fn}: not an image (expected PNG, JPEG or another "
+                                                              f"format Pillow reads)") from e
     except Image.DecompressionBombError as e: raise DigitImageError(f"{fn}: too large to be a digit ({e})") from e
-    except (OSError, SyntaxError, ValueError) as e: raise DigitImageError(f"{fn}: damaged or truncated image ({e})") from e
+    except (OSError, SyntaxError, ValueError) as e:
+        raise DigitImageError(f"{fn}: damaged or truncated image ({e})") from e
 
 def _array_image(a:np.ndarray) -> Image.Image:
     if a.ndim == 3 and a.shape[0] in (1, 3, 4) and a.shape[-1] not in (1, 3, 4): a = a.transpose(1, 2, 0)
     if a.ndim == 3 and a.shape[-1] == 1: a = a[..., 0]
     if a.ndim not in (2, 3) or (a.ndim == 3 and a.shape[-1] not in (3, 4)):
-        raise DigitImageError(f"an image array must be (H, W), (H, W, 1, 3 or 4) or (1, 3 or 4, H, W); got shape {tuple(a.shape)}")
+        raise DigitImageError(f"an image array must be (H, W), (H, W, 1, 3 or 4) or (1, 3 or 4, H, W); got shape "
+                              f"{tuple(a.shape)}")
     a = a.astype(np.float32)
     if a.max(initial=0) > 1: a = a/255          # 0-255 values; 0-1 floats stay as they are
     return Image.fromarray((np.clip(a, 0, 1)*255).round().astype(np.uint8))
 
 def as_image(item, # a path, PIL image, array or tensor: (H, W), (H, W, 3/4) or (3/4, H, W)
             ) -> Image.Image:
-    "`item` as a PIL image; a file that is missing, not an image or damaged, or an array of the wrong shape, is an error that says so"
+    """`item` as a PIL image; a file that is missing, not an image or damaged, or an array of the wrong shape, is an
+    error that says so"""
     if isinstance(item, (str, Path)): return _open_image(Path(item))
     if isinstance(item, Image.Image): return item
     if isinstance(item, (np.ndarray, torch.Tensor)):
@@ -64,6 +89,17 @@ def load_digit_image(item, # anything `grey_pixels` reads: a path, PIL image, ar
     img = Image.fromarray((grey_pixels(item)*255).round().astype(np.uint8))
     if img.size != (28, 28): img = img.resize((28, 28), Image.Resampling.LANCZOS)
     return PILImage.create(img.convert('RGB'))
+
+# %% ../nbs/07_resnet.ipynb #3384be56
+def predict_digit(learn:Learner, # a trained (or loaded) Learner with digit class names
+                  item, # a path, PIL image, array or tensor; see `load_digit_image`
+                 ) -> tuple[str, float]: # the digit and the model's probability for it
+    "The digit `learn` sees in `item` and its probability (softmax of the model's outputs)"
+    xb = learn.dls.test_dl([load_digit_image(item)]).one_batch()[0]
+    learn.model.eval()
+    with torch.no_grad(): probs = learn.model(xb).softmax(-1)[0]
+    idx = int(probs.argmax())
+    return str(learn.dls.vocab[idx]), float(probs[idx])
 
 # %% ../nbs/14_your_digits.ipynb #b9fcedb3
 from scipy import ndimage
@@ -118,7 +154,8 @@ def centre_by_mass(small:np.ndarray, # the fitted digit, from `fit_into_box`
 def shrink_to(a:np.ndarray, # grey or ink levels (H, W), float32
               side:int=512, # the longest side to keep, in pixels
              ) -> np.ndarray:
-    "`a` shrunk by averaging blocks of pixels until its longer side is at most `side` (a phone photo's 4,000 pixels are not needed to find a 20-pixel digit)"
+    """`a` shrunk by averaging blocks of pixels until its longer side is at most `side` (a phone photo's 4,000 pixels
+    are not needed to find a 20-pixel digit)"""
     if max(a.shape) <= side: return a
     h, w = (max(2, round(n*side/max(a.shape))) for n in a.shape)
     return np.asarray(Image.fromarray(a).resize((w, h), Image.Resampling.BOX))
@@ -127,7 +164,8 @@ def mnistify(item, # a path, PIL image, array or tensor, any size or colour
              box:int=20, # the digit's longer side, in pixels, after fitting
              size:int=28, # the side of the output image
             ) -> torch.Tensor: # (size, size), 0 paper to 1 ink
-    "A user's digit made the way MNIST's were: grey, ink as the high value, cropped, fitted into 20x20, centred by mass in 28x28"
+    """A user's digit made the way MNIST's were: grey, ink as the high value, cropped, fitted into 20x20, centred by
+    mass in 28x28"""
     a = grey_pixels(item)
     src = str(item) if isinstance(item, (str, Path)) else 'the image'
     if min(a.shape) < 2: raise DigitImageError(f"{src}: too small to hold a digit ({a.shape[1]}x{a.shape[0]} pixels)")

@@ -1,4 +1,5 @@
-"""Make any picture of a digit look like MNIST's, and keep a trained model with what it needs to read it.
+"""Reading digits with a saved model:
+any picture made to look like MNIST's, and a trained model kept with what it needs to read it.
 
 Docs: https://digitlab.github.io/digitlab/your_digits.html.md"""
 
@@ -18,7 +19,8 @@ import digitlab
 from .data import short_path
 from .images import DigitImageError, mnistify
 from .loaders import MNIST_STATS, digit_tensors, pick_device
-from .train import ARCHS, cnn_probs, train_cnn
+from .evaluate import cnn_probs
+from .recipes import ARCHS, train_cnn
 
 # %% auto #0
 __all__ = ['DigitModelError', 'DigitModel', 'train_digit_model', 'default_model_path', 'default_model', 'predict_files']
@@ -41,8 +43,10 @@ class DigitModel:
     def probs(self,
               x:torch.Tensor, # MNIST-style images (N, 28, 28) between 0 and 1
              ) -> torch.Tensor:
-        "Class probabilities (N, classes) for MNIST-style images `x`, (N, 28, 28) between 0 and 1 (from `mnistify`), computed on `pick_device()`"
-        return cnn_probs(self.model.to(pick_device()), ((x.float() - MNIST_STATS[0])/MNIST_STATS[1]).reshape(-1, 1, 28, 28))
+        """Class probabilities (N, classes) for MNIST-style images `x`, (N, 28, 28) between 0 and 1 (from `mnistify`),
+        computed on `pick_device()`"""
+        x = ((x.float() - MNIST_STATS[0])/MNIST_STATS[1]).reshape(-1, 1, 28, 28)
+        return cnn_probs(self.model.to(pick_device()), x)
 
     def predict(self,
                 item, # anything `mnistify` reads: a path, PIL image, array or tensor
@@ -53,8 +57,10 @@ class DigitModel:
 
     def __repr__(self):
         classes = '0-9' if tuple(self.classes) == tuple('0123456789') else ' or '.join(self.classes)
-        acc, data = self.meta.get('accuracy'), {'full': 'MNIST', 'sample': 'MNIST_SAMPLE'}.get(self.meta.get('data'), 'its')
-        return f"DigitModel({self.arch}, {classes}: " + (f"{acc:.2%} of {data} test digits right)" if acc is not None else "untrained)")
+        acc = self.meta.get('accuracy')
+        data = {'full': 'MNIST', 'sample': 'MNIST_SAMPLE'}.get(self.meta.get('data'), 'its')
+        score = f"{acc:.2%} of {data} test digits right)" if acc is not None else "untrained)"
+        return f"DigitModel({self.arch}, {classes}: " + score
 
 # %% ../nbs/14_your_digits.ipynb #9131b454
 @patch
@@ -65,7 +71,8 @@ def save(self:DigitModel,
     fname = Path(fname); fname.parent.mkdir(parents=True, exist_ok=True)
     record = dict(format='digitlab-model', version=1, arch=self.arch, classes=self.classes,
                   stats=list(MNIST_STATS), meta=self.meta,
-                  state_dict={k: v.cpu() for k, v in self.model.state_dict().items()})   # a file that loads on any device
+                  # a file that loads on any device
+                  state_dict={k: v.cpu() for k, v in self.model.state_dict().items()})
     with atomic_save(fname) as f: torch.save(record, f)
     return fname
 
@@ -77,13 +84,15 @@ def load(cls:DigitModel,
     fname = Path(fname)
     if not fname.is_file(): raise FileNotFoundError(f"{fname}: no such model file (make one with `digitlab train`)")
     try: d = torch.load(fname, map_location='cpu', weights_only=True)
-    except (pickle.UnpicklingError, RuntimeError, EOFError, OSError, zipfile.BadZipFile, ValueError, KeyError, IndexError) as e:
+    except (pickle.UnpicklingError, RuntimeError, EOFError, OSError, zipfile.BadZipFile, ValueError, KeyError,
+            IndexError) as e:
         raise DigitModelError(f"{fname}: not a model file, or a damaged one ({type(e).__name__})") from e
     if not isinstance(d, dict) or d.get('format') != 'digitlab-model':
         raise DigitModelError(f"{fname}: not a digitlab model file (it was not written by `DigitModel.save`)")
     m = cls(d['arch'], d['classes'], meta=d.get('meta'))
     try: m.model.load_state_dict(d['state_dict'])
-    except (RuntimeError, KeyError) as e: raise DigitModelError(f"{fname}: its weights do not fit a {d['arch']} ({e})") from e
+    except (RuntimeError, KeyError) as e:
+        raise DigitModelError(f"{fname}: its weights do not fit a {d['arch']} ({e})") from e
     return m
 
 # %% ../nbs/14_your_digits.ipynb #6202c14e
@@ -95,11 +104,13 @@ def train_digit_model(arch:str='cnn', # a key of `ARCHS`: linear, mlp, cnn or re
                       progress:bool=True, # show a progress bar
                       hold_out:bool=True, # leave lesson 11's validation digits out, for later choices
                      ) -> DigitModel:
-    "Train a `DigitModel` of `arch` on `data` with `train_cnn`; its `meta` records the recipe, test accuracy and seconds"
+    """Train a `DigitModel` of `arch` on `data` with `train_cnn`; its `meta` records the recipe, test accuracy and
+    seconds"""
     if arch not in ARCHS: raise DigitModelError(f"unknown architecture {arch!r}; choose one of {', '.join(ARCHS)}")
     make, recipe = ARCHS[arch]
     recipe = {**recipe, **({'epochs': epochs} if epochs is not None else {}), **({'lr': lr} if lr is not None else {})}
-    if recipe['epochs'] <= 0 or recipe['lr'] <= 0: raise ValueError(f"epochs and lr must be positive, got {recipe['epochs']} and {recipe['lr']}")
+    if min(recipe['epochs'], recipe['lr']) <= 0:
+        raise ValueError(f"epochs and lr must be positive, got {recipe['epochs']} and {recipe['lr']}")
     x, y, xt, yt, classes = digit_tensors(data, hold_out)
     r = train_cnn(make(len(classes)), seed=seed, data=(x, y, xt, yt), progress=progress, **recipe)
     meta = dict(data=data, hold_out=hold_out, **recipe, seed=seed, accuracy=round(r['accuracy'], 4),
@@ -117,9 +128,10 @@ def default_model_path(arch:str='cnn', # a key of `ARCHS`
     return models/'digitlab'/f'digits_{arch}.pt'
 
 def default_model(verbose:bool=True, # say when it trains, and where it saves
-                  arch:str='cnn', # the architecture: the `cnn` is the default model; the app also keeps a `linear` and an `mlp`
+                  arch:str='cnn', # a key of `ARCHS`: the `cnn` is the default model; the app keeps the others
                  ) -> DigitModel:
-    "The course's ten-digit model of `arch`: loaded from `default_model_path`, or trained once with its recipe in `ARCHS` and saved there"
+    """The course's ten-digit model of `arch`: loaded from `default_model_path`, or trained once with its recipe in
+    `ARCHS` and saved there"""
     fn = default_model_path(arch)
     fn.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(fn) + '.lock'):
@@ -130,17 +142,21 @@ def default_model(verbose:bool=True, # say when it trains, and where it saves
                 print(f"{short_path(fn)} trained on the validation digits too (an older digitlab); training a new one",
                       file=sys.stderr)
             except DigitModelError as e: print(f"{e}; training a new one", file=sys.stderr)
-        elif verbose: print(f"No trained model yet: training the {arch} ten-digit recipe once ({ARCHS[arch][1]['epochs']} epochs); "
-                          f"it will be saved in {short_path(fn)}", file=sys.stderr)
+        elif verbose:
+            n = ARCHS[arch][1]['epochs']
+            print(f"No trained model yet: training the {arch} ten-digit recipe once ({n} epochs); "
+                  f"it will be saved in {short_path(fn)}", file=sys.stderr)
         m = train_digit_model(arch, 'full', progress=verbose)   # the validation digits stay new to it
         m.save(fn)
-        if verbose: print(f"trained in {m.meta['seconds']} s: {m.meta['accuracy']:.2%} of MNIST's test digits right", file=sys.stderr)
+        if verbose: print(f"trained in {m.meta['seconds']} s: {m.meta['accuracy']:.2%} of MNIST's test digits right",
+                          file=sys.stderr)
         return m
 
 # %% ../nbs/14_your_digits.ipynb #ecc3d816
 def predict_files(model:DigitModel, # the classifier
                   fnames:list, # image files, any size or colour
-                 ) -> tuple[list, list]: # predictions (one dict per readable file) and (file, reason) pairs for the rest
+                 # predictions (one dict per readable file) and (file, reason) pairs for the rest
+                 ) -> tuple[list, list]:
     "Classify each image file with `model`; unreadable files are returned apart, with the reason"
     good, images, bad = [], [], []
     for fn in map(str, fnames):
@@ -148,5 +164,6 @@ def predict_files(model:DigitModel, # the classifier
         except (DigitImageError, FileNotFoundError, IsADirectoryError, PermissionError) as e: bad.append((fn, str(e)))
     probs = model.probs(torch.stack(images)) if images else torch.zeros(0, len(model.classes))
     preds = [dict(file=fn, digit=model.classes[int(p.argmax())], probability=round(float(p.max()), 4),
-                  probabilities={c: round(float(q), 4) for c, q in zip(model.classes, p)}) for fn, p in zip(good, probs)]
+                  probabilities={c: round(float(q), 4) for c, q in zip(model.classes, p)})
+             for fn, p in zip(good, probs)]
     return preds, bad

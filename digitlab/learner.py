@@ -1,4 +1,5 @@
-"""The chapter's first further-research task: grow fastai's `Learner` out of our own training loop, one idea at a time.
+"""A learner: the training loop as an object, with callbacks for everything else.
+The chapter's first further-research task, grown out of our own training loop one idea at a time.
 
 Docs: https://digitlab.github.io/digitlab/learner.html.md"""
 
@@ -15,7 +16,8 @@ from fastprogress.fastprogress import master_bar, progress_bar
 from .loaders import device_name, pick_device, sync_device
 
 # %% auto #0
-__all__ = ['EVENTS', 'CancelBatch', 'CancelEpoch', 'CancelFit', 'MiniCallback', 'set_lr', 'MiniRecorder', 'MiniProgress', 'MiniLearner', 'MiniLRFinder', 'MiniOneCycle', 'MiniEarlyStop']
+__all__ = ['EVENTS', 'CancelBatch', 'CancelEpoch', 'CancelFit', 'MiniCallback', 'set_lr', 'MiniRecorder', 'MiniProgress',
+           'MiniLearner']
 
 # %% ../nbs/09_learner.ipynb #b625ba33
 EVENTS = ('before_fit', 'before_epoch', 'before_train', 'before_validate', 'before_batch', 'after_loss',
@@ -42,7 +44,8 @@ def set_lr(opt, # the optimizer
 
 # %% ../nbs/09_learner.ipynb #a7449b36
 class MiniRecorder(MiniCallback):
-    "Per-epoch training loss, validation loss and metrics (no validation columns without a validation set); per-batch training losses"
+    """Per-epoch training loss, validation loss and metrics (no validation columns without a validation set); per-batch
+    training losses"""
     order = -10
     def before_fit(self):
         self.valid = self.learn.valid_dl is not None
@@ -50,7 +53,8 @@ class MiniRecorder(MiniCallback):
         self.names = ['epoch', 'train_loss', *(['valid_loss'] if self.valid else []), *metrics]
         self.values, self.losses = [], []
     def before_epoch(self):
-        self._sums = torch.zeros(2 + len(self.learn.metrics), device=self.learn.device)   # on the device: no wait for it at every batch
+        # on the device: no wait for it at every batch
+        self._sums = torch.zeros(2 + len(self.learn.metrics), device=self.learn.device)
         self._counts, self._batch_losses = [0, 0], []
     def after_batch(self):
         learn = self.learn
@@ -74,7 +78,9 @@ class MiniRecorder(MiniCallback):
         row = [self.learn.epoch, (self._sums[0]/tn).item() if tn else float('nan')]
         if self.valid: row += [(s/vn).item() if vn else float('nan') for s in self._sums[1:]]
         self.values.append(row)
-    def __repr__(self): return f"MiniRecorder({len(self.values)} epochs of {', '.join(self.names[1:])})" if hasattr(self, 'values') else 'MiniRecorder'
+    def __repr__(self):
+        if not hasattr(self, 'values'): return 'MiniRecorder'
+        return f"MiniRecorder({len(self.values)} epochs of {', '.join(self.names[1:])})"
 
 # %% ../nbs/09_learner.ipynb #94c48217
 @patch
@@ -98,7 +104,8 @@ def plot(self:MiniRecorder,
 
 # %% ../nbs/09_learner.ipynb #c086818a
 class MiniProgress(MiniCallback):
-    "fastprogress bars over epochs and batches, one printed row per epoch; says the device first, and how long a long run will take"
+    """fastprogress bars over epochs and batches, one printed row per epoch; says the device first, and how long a long
+    run will take"""
     order = 10
     def __init__(self, warmup:int=2, # batches left out of the estimate (the first ones are slow)
                  timed:int=10, # batches timed for the estimate
@@ -119,7 +126,8 @@ class MiniProgress(MiniCallback):
             secs = (self._now() - self.t0)/self.timed*l.total_iters
             if secs > self.say_above:
                 gpu = " (a GPU takes a small part of that: see `pick_device`)" if l.device.type == 'cpu' else ''
-                print(f"this run will take about {round(secs/60, 1):g} minutes of training on {device_name(l.device)}{gpu}")
+                print(f"this run will take about {round(secs/60, 1):g} minutes of training on "
+                      f"{device_name(l.device)}{gpu}")
     def after_epoch(self):
         rec = self.learn.recorder
         if not rec.values: return
@@ -128,11 +136,13 @@ class MiniProgress(MiniCallback):
 
 # %% ../nbs/09_learner.ipynb #b69ec7bc
 class MiniLearner:
-    "A small `Learner`: the chapter's training loop with callbacks, a recorder, progress bars, an LR finder and one-cycle training"
-    def __init__(self, dls, # fastai `DataLoaders`, or a `(train_dl, valid_dl)` pair of iterables of `(xb, yb)`; `valid_dl` may be None
+    """A small `Learner`: the chapter's training loop with callbacks, a recorder, progress bars, an LR finder and
+    one-cycle training"""
+    def __init__(self, dls, # fastai `DataLoaders`, or a `(train_dl, valid_dl)` pair of `(xb, yb)` iterables
                  model, # the `nn.Module` to train
                  loss_func, # loss between predictions and targets
-                 opt_func=None, # `opt_func(params, lr)` makes the optimizer: fastai's `SGD`, `torch.optim.SGD`...; None: `BasicOptim`
+                 # `opt_func(params, lr)` makes the optimizer: fastai's `SGD`, `torch.optim.SGD`...; None: `BasicOptim`
+                 opt_func=None,
                  lr:float=0.1, # default learning rate of `fit`
                  metrics=(), # functions of `(preds, targets)`, averaged over the validation set
                  cbs=(), # more callbacks
@@ -154,7 +164,9 @@ class MiniLearner:
         for cb in cbs: cb.learn = self
         self._handlers = {e: [getattr(cb, e) for cb in cbs if hasattr(cb, e)] for e in EVENTS}
 
-    def __repr__(self): return f'MiniLearner({type(self.model).__name__}, lr={self.lr}, device={self.device}, cbs={sorted(self.cbs, key=attrgetter("order"))})'
+    def __repr__(self):
+        return (f'MiniLearner({type(self.model).__name__}, lr={self.lr}, device={self.device}, '
+                f'cbs={sorted(self.cbs, key=attrgetter("order"))})')
 
 # %% ../nbs/09_learner.ipynb #39b71dc8
 @patch
@@ -194,7 +206,8 @@ def fit(self:MiniLearner, n_epochs:float, # number of epochs; a fraction trains 
         lr:float|None=None, # learning rate (default: the learner's `lr`)
         cbs=(), # callbacks for this fit only
        ):
-    "Train for `n_epochs` epochs, each a training phase then (if there is a validation set) a validation phase, calling the callbacks' events"
+    """Train for `n_epochs` epochs, each a training phase then (if there is a validation set) a validation phase,
+    calling the callbacks' events"""
     self.lr = lr if lr is not None else self.lr
     self.model.to(self.device)
     self.opt = self.opt_func(self.model.parameters(), self.lr)
@@ -235,116 +248,3 @@ def predict(self:MiniLearner,
     "The model's output for one item `x` (no batch axis)"
     self.model.to(self.device).eval()
     with torch.no_grad(): return self.model(x[None].to(self.device))[0].cpu()
-
-# %% ../nbs/10_learner_at_work.ipynb #84de4bf1
-import copy
-
-# %% ../nbs/10_learner_at_work.ipynb #815ddb2c
-class MiniLRFinder(MiniCallback):
-    "Grow the learning rate exponentially each training batch, record the loss, stop when it explodes"
-    order = 20
-    def __init__(self,
-                 start_lr:float=1e-7, # the first learning rate tried
-                 end_lr:float=10., # the last
-                 num_it:int=100, # the number of batches (and rates) tried at most
-                ):
-        self.start_lr, self.end_lr, self.num_it = start_lr, end_lr, num_it
-    def before_fit(self): self.lrs, self.losses, self.best, self.i = [], [], math.inf, 0
-    def before_batch(self):
-        if not self.learn.training: return
-        set_lr(self.learn.opt, self.start_lr*(self.end_lr/self.start_lr)**(self.i/self.num_it))
-    def after_batch(self):
-        if not self.learn.training or self.learn.loss is None: return
-        lr = self.start_lr*(self.end_lr/self.start_lr)**(self.i/self.num_it)
-        loss = self.learn.loss.item()
-        smooth = loss if not self.losses else 0.9*self.losses[-1] + 0.1*loss
-        self.lrs.append(lr); self.losses.append(smooth); self.i += 1
-        self.best = min(self.best, smooth)
-        if self.i >= self.num_it or not math.isfinite(loss) or smooth > 4*self.best: raise CancelFit()
-    def before_validate(self): raise CancelEpoch()
-    @property
-    def suggestion(self) -> float:
-        "A tenth of the learning rate at which the smoothed loss was lowest"
-        return self.lrs[min(range(len(self.losses)), key=self.losses.__getitem__)]/10
-    def __repr__(self): return f"MiniLRFinder({len(getattr(self, 'lrs', []))} rates tried from {self.start_lr:g} to {self.end_lr:g})"
-    def plot(self,
-             ax=None, # a matplotlib axis; None makes one
-            ):
-        "The smoothed loss against the learning rate, with the suggestion marked"
-        if ax is None: ax = plt.subplots(figsize=(5, 3.2))[1]
-        ax.plot(self.lrs, self.losses)
-        ax.axvline(self.suggestion, color='tab:red', linestyle='--', label=f'suggestion {self.suggestion:.2g}')
-        ax.set(xscale='log', xlabel='learning rate (log scale)', ylabel='smoothed loss', title='Learning-rate finder')
-        ax.legend()
-        return ax
-
-# %% ../nbs/10_learner_at_work.ipynb #27c2a5e7
-@patch
-def lr_find(self:MiniLearner,
-            start_lr:float=1e-7, # the first learning rate tried
-            end_lr:float=10., # the last
-            num_it:int=100, # the number of batches tried at most
-            plot:bool=True, # draw the loss against the rate
-           ):
-    "Train with the learning rate growing exponentially from `start_lr` to `end_lr`, then put the weights back; returns the finder"
-    finder = MiniLRFinder(start_lr, end_lr, num_it)
-    state = copy.deepcopy(self.model.state_dict())
-    saved, self.cbs = self.cbs, []   # no recorder, no progress: the finder only looks
-    try: self.fit(math.ceil(num_it/len(self.train_dl)), start_lr, cbs=[finder])
-    finally:
-        self.cbs = saved
-        self.model.load_state_dict(state)
-    if plot: finder.plot()
-    return finder
-
-# %% ../nbs/10_learner_at_work.ipynb #1941ebe7
-def _cos(start, end, pct): return end + (start - end)/2*(1 + math.cos(math.pi*pct))
-
-class MiniOneCycle(MiniCallback):
-    "One-cycle learning rate: cosine warm-up from `lr_max/div` to `lr_max` over `pct_start`, then down to `lr_max/div_final`"
-    order = 5
-    def __init__(self,
-                 lr_max:float, # the peak learning rate
-                 pct_start:float=0.25, # the share of training spent warming up
-                 div:float=25., # start at `lr_max/div`
-                 div_final:float=1e5, # end at `lr_max/div_final`
-                ):
-        self.lr_max, self.pct_start, self.div, self.div_final = lr_max, pct_start, div, div_final
-    def lr_at(self,
-              pct:float, # how far through training, 0 to 1
-             ) -> float:
-        "The learning rate at fraction `pct` of training"
-        if pct < self.pct_start: return _cos(self.lr_max/self.div, self.lr_max, pct/self.pct_start)
-        return _cos(self.lr_max, self.lr_max/self.div_final, (pct - self.pct_start)/(1 - self.pct_start))
-    def before_fit(self): self.i, self.total, self.lrs = 0, self.learn.total_iters, []
-    def before_batch(self):
-        if not self.learn.training: return
-        lr = self.lr_at(self.i/self.total)
-        set_lr(self.learn.opt, lr); self.lrs.append(lr); self.i += 1
-    def __repr__(self): return f'MiniOneCycle(lr_max={self.lr_max:g}, pct_start={self.pct_start}, div={self.div:g}, div_final={self.div_final:g})'
-
-@patch
-def fit_one_cycle(self:MiniLearner,
-                  n_epochs:float, # number of epochs; may be fractional
-                  lr:float|None=None, # the peak learning rate (default: the learner's `lr`)
-                  cbs=(), # callbacks for this fit only
-                 ):
-    "`fit` with a one-cycle learning-rate schedule peaking at `lr`"
-    lr = lr if lr is not None else self.lr
-    return self.fit(n_epochs, lr, cbs=[MiniOneCycle(lr), *cbs])
-
-# %% ../nbs/10_learner_at_work.ipynb #767a2af6
-class MiniEarlyStop(MiniCallback):
-    "Stop the fit when the validation loss has not improved by `min_delta` for `patience` epochs"
-    order = 0
-    def __init__(self,
-                 patience:int=1, # epochs without improvement before stopping
-                 min_delta:float=0., # the smallest fall of the validation loss that counts
-                ): self.patience, self.min_delta = patience, min_delta
-    def before_fit(self): self.best, self.wait = math.inf, 0
-    def after_epoch(self):
-        loss = self.learn.recorder.values[-1][2]
-        if loss < self.best - self.min_delta: self.best, self.wait = loss, 0
-        else:
-            self.wait += 1
-            if self.wait >= self.patience: raise CancelFit()

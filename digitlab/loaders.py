@@ -1,4 +1,6 @@
-"""The same model, loss, optimizer and metric, handed to fastai's `Learner`, which runs the loop for us and records what happened.
+"""Batches of data, as fastai's `DataLoaders`;
+then the same model, loss, optimizer and metric handed to fastai's `Learner`, which runs the loop for us and records
+what happened.
 
 Docs: https://digitlab.github.io/digitlab/fastai_learner.html.md"""
 
@@ -43,14 +45,16 @@ import torch
 
 # %% ../nbs/09_learner.ipynb #5f7d5d7f
 class TensorLoader:
-    "Batches of `bs` rows of tensors already in memory; in a new order each epoch, from a seeded generator, if `shuffle`"
+    """Batches of `bs` rows of tensors already in memory; in a new order each epoch, from a seeded generator, if
+    `shuffle`"""
     def __init__(self, *tensors, # the data: inputs, targets..., all with the same number of rows
                  bs:int=64, # batch size (the last batch may be smaller)
                  shuffle:bool=False, # a new random order every epoch
                  seed:int=0, # seeds the generator `gen` that draws the orders
                  device=None): # move the tensors there first; None leaves them where they are
         n = len(tensors[0])
-        if any(len(t) != n for t in tensors): raise ValueError(f"tensors of different lengths: {[len(t) for t in tensors]}")
+        if any(len(t) != n for t in tensors): raise ValueError(f"tensors of different lengths: "
+                                                               f"{[len(t) for t in tensors]}")
         self.tensors = [t.to(device) for t in tensors] if device is not None else list(tensors)
         self.n, self.bs, self.shuffle = n, bs, shuffle
         self.gen = torch.Generator().manual_seed(seed)
@@ -73,13 +77,15 @@ def pick_device(device=None, # a device or its name; None: `DIGITLAB_DEVICE`, el
     device = device or os.environ.get('DIGITLAB_DEVICE')
     if device: return torch.device(device)
     if torch.cuda.is_available(): return torch.device('cuda')
-    if getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available(): return torch.device('mps')
+    mps = getattr(torch.backends, 'mps', None)
+    if mps is not None and mps.is_available(): return torch.device('mps')
     return torch.device('cpu')
 
 # %% ../nbs/09_learner.ipynb #399468d7
 def device_name(device=None, # a device or its name; None: `pick_device()`
                ) -> str:
-    "A device in words, for messages: 'the CPU (2 threads)', 'CUDA GPU 0 (NVIDIA H100 80GB HBM3)', 'the Apple GPU (MPS)'"
+    """A device in words, for messages: 'the CPU (2 threads)', 'CUDA GPU 0 (NVIDIA H100 80GB HBM3)', 'the Apple GPU
+    (MPS)'"""
     d = pick_device(device)
     if d.type == 'cpu': return f"the CPU ({torch.get_num_threads()} threads)"
     if d.type == 'mps': return "the Apple GPU (MPS)"
@@ -90,7 +96,8 @@ def device_name(device=None, # a device or its name; None: `pick_device()`
 
 def sync_device(device, # a device or its name
                ):
-    "Wait until `device` has finished the work queued on it: a GPU runs ahead of Python, so a clock read without this times the queueing"
+    """Wait until `device` has finished the work queued on it: a GPU runs ahead of Python, so a clock read without this
+    times the queueing"""
     d = torch.device(device)
     if d.type == 'cuda': torch.cuda.synchronize(d)   # this GPU, not just the current one
     elif d.type == 'mps': torch.mps.synchronize()
@@ -116,7 +123,8 @@ MNIST_STATS = (0.1307, 0.3081)   # MNIST's pixel mean and standard deviation
 def cnn_tensors(split:str='train', # 'train' (all 60,000), its parts 'fit' and 'valid' (from `valid_split`), or 'test'
                ) -> tuple: # images (N, 1, 28, 28) and labels (N,)
     "Images of `split` as (N, 1, 28, 28), scaled to MNIST's mean 0 and std 1, channels-last, with their labels"
-    if split not in ('train', 'fit', 'valid', 'test'): raise ValueError(f"split must be 'train', 'fit', 'valid' or 'test', not {split!r}")
+    if split not in ('train', 'fit', 'valid', 'test'): raise ValueError(f"split must be 'train', 'fit', 'valid' or "
+                                                                        f"'test', not {split!r}")
     x, y = load_mnist('test' if split == 'test' else 'train')
     if split in ('fit', 'valid'): x, y = valid_split(x, y)[split == 'valid']
     return ((x - MNIST_STATS[0])/MNIST_STATS[1])[:, None].contiguous(memory_format=torch.channels_last), y

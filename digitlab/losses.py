@@ -1,4 +1,6 @@
-"""A loss function the gradient can work with, mini-batches, and a training loop written out in full.
+"""Loss functions:
+a measure of how wrong the model is that the gradient can work with. Then mini-batches, and a training loop written
+out in full.
 
 Docs: https://digitlab.github.io/digitlab/mnist_loss.html.md"""
 
@@ -32,7 +34,8 @@ def one_hot_matrix(y:torch.Tensor, # integer targets (N,)
 # %% ../nbs/11_ten_digits.ipynb #455f76b6
 def softmax(x:torch.Tensor, # raw scores (..., classes)
            ) -> torch.Tensor:
-    "Scores to probabilities along the last axis: `exp(x)/sum(exp(x))`, computed with the largest score subtracted first"
+    """Scores to probabilities along the last axis: `exp(x)/sum(exp(x))`, computed with the largest score subtracted
+    first"""
     e = (x - x.max(-1, keepdim=True).values).exp()
     return e/e.sum(-1, keepdim=True)
 

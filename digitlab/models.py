@@ -1,4 +1,5 @@
-"""Two linear layers with a ReLU between them: the smallest neural network, and what it buys over a linear model.
+"""Neural nets:
+two linear layers with a ReLU between them, the smallest one, and what it buys over a linear model.
 
 Docs: https://digitlab.github.io/digitlab/neural_net.html.md"""
 
@@ -6,11 +7,14 @@ Docs: https://digitlab.github.io/digitlab/neural_net.html.md"""
 
 # %% ../nbs/06_neural_net.ipynb #04d282df
 from __future__ import annotations
+import torch
 from torch import nn
+from torchvision.transforms import CenterCrop
 from .loaders import fit_sample_learner
+from .losses import softmax
 
 # %% auto #0
-__all__ = ['simple_net', 'train_simple_net', 'load_digit_model', 'predict_digit', 'DigitClassifier', 'plot_history', 'FlattenCL', 'fast_cnn', 'fast_net', 'best_cnn', 'OneCellConv', 'one_cell_convs']
+__all__ = ['simple_net', 'train_simple_net', 'DigitClassifier', 'FlattenCL', 'fast_cnn', 'fast_net', 'best_cnn', 'OneCellConv', 'one_cell_convs']
 
 # %% ../nbs/06_neural_net.ipynb #19c82e3b
 def simple_net(n_in:int=28*28, # inputs: pixels per image
@@ -26,41 +30,6 @@ def train_simple_net(epochs:int=40, # the book's
                     ) -> float: # validation `batch_accuracy` after the last epoch
     "This lesson's run from scratch: `simple_net` with the chapter's `Learner` on MNIST_SAMPLE"
     return fit_sample_learner(simple_net(), epochs, lr)
-
-# %% ../nbs/07_resnet.ipynb #3b278a76
-import warnings
-from pathlib import Path
-import torch
-from .images import load_digit_image
-
-# %% ../nbs/07_resnet.ipynb #eb8c6e55
-def load_digit_model(fname:Path|str, # a file written by `Learner.export`; a pickle, so only one you trust
-              ) -> Learner:
-    "Load an exported `Learner` from `fname`, with a clear error if there is no such file"
-    from fastai.learner import load_learner   # here, not at the top: predicting with digitlab's own models needs no fastai Learner
-    fname = Path(fname)
-    if not fname.is_file(): raise FileNotFoundError(f"{fname}: no such model file; train and export one with `learn.export(...)` first")
-    with warnings.catch_warnings():   # fastai's pickle warning: the docs above say it once
-        warnings.filterwarnings('ignore', message="load_learner` uses Python's insecure pickle", category=UserWarning)
-        return load_learner(fname)
-
-# %% ../nbs/07_resnet.ipynb #3384be56
-def predict_digit(learn:Learner, # a trained (or loaded) Learner with digit class names
-                  item, # a path, PIL image, array or tensor; see `load_digit_image`
-                 ) -> tuple[str, float]: # the digit and the model's probability for it
-    "The digit `learn` sees in `item` and its probability (softmax of the model's outputs)"
-    xb = learn.dls.test_dl([load_digit_image(item)]).one_batch()[0]
-    learn.model.eval()
-    with torch.no_grad(): probs = learn.model(xb).softmax(-1)[0]
-    idx = int(probs.argmax())
-    return str(learn.dls.vocab[idx]), float(probs[idx])
-
-# %% ../nbs/12_deeper_nets.ipynb #1e5295f4
-import matplotlib.pyplot as plt
-from fastcore.basics import patch
-from torchvision.transforms import CenterCrop
-from .learner import MiniLearner
-from .losses import cross_entropy, softmax
 
 # %% ../nbs/12_deeper_nets.ipynb #2ab570b4
 class DigitClassifier(nn.Module):
@@ -88,46 +57,6 @@ class DigitClassifier(nn.Module):
         with torch.no_grad(): p = softmax(self((x[None] if one else x).to(next(self.parameters()).device))).cpu()
         return p[0] if one else p
 
-    def plot_history(self):
-        "`plot_history` of this net, labelled with its sizes and learning rate"
-        plot_history({f"{'-'.join(map(str, self.sizes))} net, lr={self.lr}": self})
-
-# %% ../nbs/12_deeper_nets.ipynb #13908984
-@patch
-def fit(self:DigitClassifier,
-        train_dl, # batches of (images, digits) to train on
-        valid_dl, # batches to measure on after each epoch; None: no measuring
-        epochs:int=10, # number of epochs
-        lr:float=0.1, # learning rate
-        opt_func=None, # makes the optimizer; None: the optimizer lesson's `BasicOptim`
-        progress:bool=True, # show progress bars
-        device=None, # where to train: see `pick_device`
-       ):
-    "Train with cross-entropy on `device`; append each epoch's training loss (and validation loss and accuracy, if any) to `history`; the net ends on the CPU"
-    from fastai.metrics import accuracy   # here, not at the top: reading a digit with a saved model needs no metrics
-    learn = MiniLearner((train_dl, valid_dl), self, cross_entropy, opt_func, lr=lr, metrics=[accuracy],
-                        progress=progress, device=device)
-    learn.fit(epochs)
-    self.cpu()   # handed back on the CPU, where the lessons' tensors are, like `train_cnn`'s nets
-    self.lr = lr
-    self.history += [dict(epoch=len(self.history) + i + 1, train_loss=r[1], **(dict(valid_loss=r[2], valid_acc=r[3]) if len(r) > 2 else {}))
-                     for i, r in enumerate(learn.recorder.values)]
-    return self
-
-# %% ../nbs/12_deeper_nets.ipynb #8c493f78
-def plot_history(nets:dict, # name: a trained net with a `history` of per-epoch dicts (epoch, valid_acc, train_loss)
-                 label:str='', # written before each name in the legend
-                ):
-    "Validation accuracy and training loss (log scale) per epoch, side by side, a line per net"
-    fig, axs = plt.subplots(1, 2, figsize=(12, 3.5))
-    for name, net in nets.items():
-        ep = [h['epoch'] for h in net.history]
-        for ax, key in zip(axs, ('valid_acc', 'train_loss')):
-            ax.plot(ep, [h[key] for h in net.history], '-o', ms=3, label=f'{label} {name}'.strip())
-    axs[0].set(xlabel='epoch', ylabel='validation accuracy')
-    axs[1].set(xlabel='epoch', ylabel='training loss', yscale='log')
-    axs[0].legend(); fig.tight_layout()
-
 # %% ../nbs/13_convnets.ipynb #97d29325
 def _cbr(n_in, n_out, stride=1):
     "3x3 convolution, batch norm, ReLU (no bias: the batch norm's shift does its job)"
@@ -138,26 +67,32 @@ def _stem(n_out):
     return nn.Sequential(nn.PixelUnshuffle(2), nn.Conv2d(4, n_out, 3, padding=1), nn.ReLU(inplace=True))
 
 class FlattenCL(nn.Flatten):
-    "`nn.Flatten` that hands a channels-last input its gradient channels-last too, so the backward pass of the layer before it reads one layout"
+    """`nn.Flatten` that hands a channels-last input its gradient channels-last too, so the backward pass of the layer
+    before it reads one layout"""
     def forward(self, x):
-        if x.requires_grad and x.dim() == 4 and not x.is_contiguous() and x.is_contiguous(memory_format=torch.channels_last):
+        cl = x.dim() == 4 and not x.is_contiguous() and x.is_contiguous(memory_format=torch.channels_last)
+        if x.requires_grad and cl:
             x.register_hook(lambda g: g.contiguous(memory_format=torch.channels_last))
         return super().forward(x)
 
 def _crop(crop):
-    "The layers that cut `crop` pixels off each edge (none for 0), and the side of the grid after the stem and two stride-2 convolutions"
+    """The layers that cut `crop` pixels off each edge (none for 0), and the side of the grid after the stem and two
+    stride-2 convolutions"""
     side = 28 - 2*crop
-    if crop < 0 or side < 4 or side % 2: raise ValueError(f"crop must leave an even side of at least 4 pixels, not {side} (crop={crop})")
+    if crop < 0 or side < 4 or side % 2:
+        raise ValueError(f"crop must leave an even side of at least 4 pixels, not {side} (crop={crop})")
     return [CenterCrop(side)] if crop else [], (side//2 + 3)//4
 
 def fast_cnn(n_out:int=10, # number of classes
              widths:tuple=(32, 32, 64), # channels of the three convolutions
              crop:int=0, # pixels cut off each edge first: 4 keeps the middle 20x20, where MNIST's digits are
             ) -> nn.Module:
-    "Three convolutions of `widths` channels on grids of 14x14, 7x7 and 4x4 (10x10, 5x5 and 3x3 with `crop=4`), one linear layer to `n_out` classes"
+    """Three convolutions of `widths` channels on grids of 14x14, 7x7 and 4x4 (10x10, 5x5 and 3x3 with `crop=4`), one
+    linear layer to `n_out` classes"""
     a, b, d = widths
     first, g = _crop(crop)
-    return nn.Sequential(*first, _stem(a), _cbr(a, b, stride=2), _cbr(b, d, stride=2), FlattenCL(), nn.Linear(d*g*g, n_out))
+    return nn.Sequential(*first, _stem(a), _cbr(a, b, stride=2), _cbr(b, d, stride=2), FlattenCL(),
+                         nn.Linear(d*g*g, n_out))
 
 def fast_net(n_out:int=10, # number of classes
             ) -> nn.Module:
@@ -166,7 +101,8 @@ def fast_net(n_out:int=10, # number of classes
 
 def best_cnn(crop:int=0, # pixels cut off each edge first, as in `fast_cnn`
             ) -> nn.Module:
-    "The accuracy recipe's net: 48, 64, 96, 128 channels on 14x14, 7x7, 7x7 and 4x4 grids (10x10, 5x5, 5x5, 3x3 with `crop=4`), one linear layer"
+    """The accuracy recipe's net: 48, 64, 96, 128 channels on 14x14, 7x7, 7x7 and 4x4 grids (10x10, 5x5, 5x5, 3x3 with
+    `crop=4`), one linear layer"""
     first, g = _crop(crop)
     return nn.Sequential(*first, _stem(48), _cbr(48, 64, stride=2), _cbr(64, 96), _cbr(96, 128, stride=2),
                          FlattenCL(), nn.Linear(128*g*g, 10))
@@ -175,7 +111,8 @@ def best_cnn(crop:int=0, # pixels cut off each edge first, as in `fast_cnn`
 import torch.nn.functional as F
 
 class OneCellConv(nn.Module):
-    "A `Conv2d` whose output is a single cell (1x1), computed as one matrix product over the input cells its kernel meets"
+    """A `Conv2d` whose output is a single cell (1x1), computed as one matrix product over the input cells its kernel
+    meets"""
     def __init__(self, conv:nn.Conv2d, # the convolution to replace; its weight and bias are shared, not copied
                 ):
         super().__init__()
@@ -185,20 +122,26 @@ class OneCellConv(nn.Module):
         self.stride, self.padding, self.kernel_size = conv.stride, conv.padding, conv.kernel_size
     def forward(self, x):
         (h, w), (ph, pw), (kh, kw), (sh, sw) = x.shape[-2:], self.padding, self.kernel_size, self.stride
-        if (h + 2*ph - kh)//sh + 1 != 1 or (w + 2*pw - kw)//sw + 1 != 1:   # more than one output cell: the plain convolution
+        # more than one output cell: the plain convolution
+        if (h + 2*ph - kh)//sh + 1 != 1 or (w + 2*pw - kw)//sw + 1 != 1:
             return F.conv2d(x, self.weight, self.bias, self.stride, self.padding)
         nh, nw = min(h, kh - ph), min(w, kw - pw)   # the input cells the kernel meets, and the taps that meet them
         wt = self.weight[:, :, ph:ph+nh, pw:pw+nw]
-        out = F.linear(x[:, :, :nh, :nw].permute(0, 2, 3, 1).reshape(len(x), -1), wt.permute(0, 2, 3, 1).reshape(len(wt), -1), self.bias)
+        out = F.linear(x[:, :, :nh, :nw].permute(0, 2, 3, 1).reshape(len(x), -1),
+                       wt.permute(0, 2, 3, 1).reshape(len(wt), -1), self.bias)
         return out[:, :, None, None]
-    def reset_parameters(self): nn.Conv2d.reset_parameters(self)   # the convolution's own initialisation, so that a seed gives the same weights
-    def __repr__(self): return f"OneCellConv({self.weight.shape[1]}, {self.weight.shape[0]}, kernel_size={self.kernel_size}, stride={self.stride})"
+    def reset_parameters(self):
+        nn.Conv2d.reset_parameters(self)   # the convolution's own initialisation, so that a seed gives the same weights
+    def __repr__(self):
+        return (f"OneCellConv({self.weight.shape[1]}, {self.weight.shape[0]}, kernel_size={self.kernel_size}, "
+                f"stride={self.stride})")
 
 def one_cell_convs(model:nn.Module, # a CNN
                    size:tuple=(28, 28), # the pictures it will see
                    n_in:int=1, # their channels
                   ) -> nn.Module:
-    "`model` with every `Conv2d` whose output is a single cell on `size` pictures replaced by a `OneCellConv` (same weights)"
+    """`model` with every `Conv2d` whose output is a single cell on `size` pictures replaced by a `OneCellConv` (same
+    weights)"""
     out_sizes = {}
     hooks = [m.register_forward_hook(lambda m, i, o, name=name: out_sizes.__setitem__(name, tuple(o.shape[-2:])))
              for name, m in model.named_modules() if type(m) is nn.Conv2d]

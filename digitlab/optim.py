@@ -1,4 +1,5 @@
-"""The step of the training loop, packaged as an object: `BasicOptim`, and proof that it does what PyTorch's and fastai's SGD do.
+"""The step of the training loop, packaged as an object:
+`BasicOptim`, and proof that it does what PyTorch's and fastai's SGD do.
 
 Docs: https://digitlab.github.io/digitlab/optimizer.html.md"""
 

@@ -1,4 +1,5 @@
-"""An image is a grid of numbers. Before any learning: how far can we get by comparing a digit with the average 3 and the average 7?
+"""An image is a grid of numbers.
+Before any learning: how far can we get by comparing a digit with the average 3 and the average 7?
 
 Docs: https://digitlab.github.io/digitlab/pixels.html.md"""
 
@@ -43,7 +44,8 @@ def nearest_mean(x:torch.Tensor, # images (N, 28, 28)
                  p:int=2, # 1: mean absolute distance; 2: root mean squared distance
                  bs:int=1000, # images compared at once (memory grows with it)
                 ) -> torch.Tensor:
-    "The digit whose mean image is closest to each image of `x`: mean absolute (`p=1`) or root mean squared (`p=2`) distance"
+    """The digit whose mean image is closest to each image of `x`: mean absolute (`p=1`) or root mean squared (`p=2`)
+    distance"""
     out = []
     for i in range(0, len(x), bs):   # in chunks: all 10,000 x 10 differences at once would take 300 MB
         d = (x[i:i+bs, None] - means[None]).abs()

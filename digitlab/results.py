@@ -1,4 +1,5 @@
-"""Every model of the course trained again in one run, each beside the book's figure or the course's target, with a floor it must reach: the table behind `digitlab reproduce`.
+"""Every model of the course trained again in one run, each beside the book's figure or the
+course's target, with a floor it must reach: the table behind `digitlab reproduce`.
 
 Docs: https://digitlab.github.io/digitlab/a3_results.html.md"""
 
@@ -21,7 +22,8 @@ from .sgd import train_linear_by_hand
 from .optim import train_linear_basic_optim
 from .loaders import device_name, fit_sample_learner, pick_device, sync_device
 from .models import best_cnn, fast_net, train_simple_net
-from .train import BEST_RECIPE, FAST_RECIPE, resnet_on_folders, score_mlp, ten_by_hand, ten_with_learner, train_cnn
+from .recipes import BEST_RECIPE, FAST_RECIPE, resnet_on_folders, score_mlp, train_cnn
+from .train import ten_by_hand, ten_with_learner
 from .inference import train_digit_model
 
 # %% auto #0
@@ -40,7 +42,8 @@ class Experiment:
     floor: float         # the full run fails below this
     quick_floor: float   # the quick run fails below this
     run: Callable        # run(quick:bool, seed:int) -> accuracy
-    def __repr__(self): return f"Experiment({self.name!r} on {self.data}: {self.source} {self.reference}, floor {self.floor})"
+    def __repr__(self):
+        return f"Experiment({self.name!r} on {self.data}: {self.source} {self.reference}, floor {self.floor})"
 
 # %% ../nbs/a3_results.ipynb #59406690
 def _pixel_similarity(quick, seed):
@@ -64,7 +67,8 @@ def _classifier(name, quick_epochs=3):
 
 def _cnn(make, recipe, quick_epochs):
     def run(quick, seed):
-        return train_cnn(make(), **{**recipe, 'epochs': quick_epochs if quick else recipe['epochs']}, seed=seed, progress=False)['accuracy']
+        return train_cnn(make(), **{**recipe, 'epochs': quick_epochs if quick else recipe['epochs']}, seed=seed,
+                         progress=False)['accuracy']
     return run
 
 def _trained(arch, data, epochs, quick_epochs, hold_out=True):
@@ -75,9 +79,12 @@ def _trained(arch, data, epochs, quick_epochs, hold_out=True):
 
 # %% ../nbs/a3_results.ipynb #e6d827a5
 EXPERIMENTS = [
-    Experiment('pixel similarity (mean 3 vs mean 7)', 'MNIST_SAMPLE', '01', 0.9511, 'book', 0.95, 0.95, _pixel_similarity),
-    Experiment('linear, SGD by hand (21 epochs)', 'MNIST_SAMPLE', '03', 0.9696, 'book', 0.964, 0.964, lambda quick, seed: train_linear_by_hand()),
-    Experiment('nn.Linear + BasicOptim (20 epochs)', 'MNIST_SAMPLE', '04', 0.9785, 'book', 0.977, 0.977, lambda quick, seed: train_linear_basic_optim()),
+    Experiment('pixel similarity (mean 3 vs mean 7)', 'MNIST_SAMPLE', '01', 0.9511, 'book', 0.95, 0.95,
+               _pixel_similarity),
+    Experiment('linear, SGD by hand (21 epochs)', 'MNIST_SAMPLE', '03', 0.9696, 'book', 0.964, 0.964,
+               lambda quick, seed: train_linear_by_hand()),
+    Experiment('nn.Linear + BasicOptim (20 epochs)', 'MNIST_SAMPLE', '04', 0.9785, 'book', 0.977, 0.977,
+               lambda quick, seed: train_linear_basic_optim()),
     Experiment("linear, fastai's Learner (10 epochs)", 'MNIST_SAMPLE', '05', 0.9676, 'book', 0.966, 0.966,
                lambda quick, seed: fit_sample_learner()),
     Experiment('simple_net (40 epochs)', 'MNIST_SAMPLE', '06', 0.9828, 'book', 0.98, 0.98,
@@ -99,7 +106,8 @@ EXPERIMENTS = [
                _cnn(fast_net, FAST_RECIPE, FAST_RECIPE['epochs'])),
     Experiment('best_cnn, augmented (8 epochs; quick: 1)', 'MNIST', '13', 0.996, 'target', 0.9945, 0.98,
                _cnn(best_cnn, BEST_RECIPE, 1)),
-    Experiment('resnet18 from the PNG folders (1 epoch; quick: 10% of them)', 'MNIST', '12', 0.98, 'target', 0.975, 0.85,
+    Experiment('resnet18 from the PNG folders (1 epoch; quick: 10% of them)', 'MNIST', '12', 0.98, 'target',
+               0.975, 0.85,
                lambda quick, seed: resnet_on_folders(share=0.1 if quick else 1., seed=seed, progress=False)[1]),
     # the floor sits 0.002 under the target: trained on the 50,000 fit digits (lesson 14), 12 runs gave 0.9909 to 0.9931
     Experiment("predict's default model (3 epochs; quick: 1)", 'MNIST', '14', 0.99, 'target', 0.988, 0.98,
@@ -107,9 +115,10 @@ EXPERIMENTS = [
 ]
 
 # %% ../nbs/a3_results.ipynb #b6c6805d
-FULL_RUN = dict(seconds=343, gflops=203)   # the full table's last run on the course's 2-core CPU (the seconds column below), and that CPU's speed
+# the full table's last run on the course's 2-core CPU (the seconds column below), and that CPU's speed
+FULL_RUN = dict(seconds=343, gflops=203)
 
-def matmul_gflops(n:int|None=None, # the matrices' side; None: 1024 on the CPU, 4096 on a GPU (which a smaller product leaves idle)
+def matmul_gflops(n:int|None=None, # the matrices' side; None: 1024 on the CPU, 4096 on a GPU (a smaller one idles it)
                   reps:int=5, # timed products; the median counts
                   device='cpu', # where to multiply: the CPU (on the threads torch uses) or a GPU
                  ) -> float:
@@ -124,7 +133,8 @@ def matmul_gflops(n:int|None=None, # the matrices' side; None: 1024 on the CPU, 
     return 2*n**3/np.median(times)/1e9
 
 def full_run_estimate() -> float:
-    "Roughly how many seconds the full table takes on this CPU: the course CPU's time, scaled by the two CPUs' matmul speeds"
+    """Roughly how many seconds the full table takes on this CPU: the course CPU's time, scaled by the two CPUs' matmul
+    speeds"""
     return FULL_RUN['seconds']*FULL_RUN['gflops']/matmul_gflops()
 
 # %% ../nbs/a3_results.ipynb #74bc24db
@@ -137,8 +147,8 @@ def reproduce(quick:bool=False, # fewer epochs for the long experiments, with th
     exps, rows = EXPERIMENTS if experiments is None else experiments, []
     if progress and not quick and experiments is None:
         dev = pick_device()
-        print(f"training on {device_name(dev)}" + (f"; the full table takes about {full_run_estimate()/60:.0f} minutes on this CPU "
-              "(`--quick`: a few minutes)" if dev.type == 'cpu' else ''))
+        mins = f"; the full table takes about {full_run_estimate()/60:.0f} minutes on this CPU (--quick: a few)"
+        print(f"training on {device_name(dev)}" + (mins if dev.type == 'cpu' else ''))
     bar = master_bar(exps) if progress else exps
     for e in bar:
         if progress: bar.main_bar.comment = e.name
@@ -147,18 +157,22 @@ def reproduce(quick:bool=False, # fewer epochs for the long experiments, with th
         acc = float(e.run(quick, seed))
         floor = e.quick_floor if quick else e.floor
         rows.append(dict(model=e.name, data=e.data, lesson=e.lesson, reference=e.reference, source=e.source,
-                         floor=floor, accuracy=round(acc, 4), seconds=round(time.perf_counter() - start, 1), passed=acc >= floor))
-        if progress: bar.write(f"{'ok  ' if acc >= floor else 'LOW '} {e.name}: {acc:.4f} (floor {floor}, {e.source} {e.reference}) in {rows[-1]['seconds']} s")
+                         floor=floor, accuracy=round(acc, 4), seconds=round(time.perf_counter() - start, 1),
+                         passed=acc >= floor))
+        if progress: bar.write(f"{'ok  ' if acc >= floor else 'LOW '} {e.name}: {acc:.4f} (floor {floor}, {e.source} "
+                               f"{e.reference}) in {rows[-1]['seconds']} s")
     return pd.DataFrame(rows)
 
 # %% ../nbs/a3_results.ipynb #ad64052c
 def results_markdown(df:pd.DataFrame, # the table from `reproduce`
                     ) -> str:
     "The results table as Markdown: one line per model, accuracy to 4 places, failures marked"
-    lines = ['| model | data | lesson | reference | ours | floor | seconds |', '| --- | --- | --- | ---: | ---: | ---: | ---: |']
+    lines = ['| model | data | lesson | reference | ours | floor | seconds |',
+             '| --- | --- | --- | ---: | ---: | ---: | ---: |']
     for r in df.itertuples():
         ours = f'{r.accuracy:.4f}' + ('' if r.passed else ' (below floor)')
-        lines.append(f'| {r.model} | {r.data} | {r.lesson} | {r.reference:.4f} ({r.source}) | {ours} | {r.floor} | {r.seconds:.1f} |')
+        lines.append(f'| {r.model} | {r.data} | {r.lesson} | {r.reference:.4f} ({r.source}) | {ours} | {r.floor} | '
+                     f'{r.seconds:.1f} |')
     return '\n'.join(lines) + '\n'
 
 def plot_results(df:pd.DataFrame, # the table from `reproduce`
@@ -170,7 +184,8 @@ def plot_results(df:pd.DataFrame, # the table from `reproduce`
     y = np.arange(len(df))[::-1]
     err, ref, floor = [100*(1 - df[c].clip(upper=0.99999)) for c in ('accuracy', 'reference', 'floor')]
     left = 10**np.floor(np.log10(0.8*min(err.min(), ref.min(), floor.min())))   # bars on a log axis need a start
-    ax.barh(y, err - left, left=left, color=['C0' if p else 'C3' for p in df.passed], alpha=0.8, label='ours (red: below its floor)')
+    ax.barh(y, err - left, left=left, color=['C0' if p else 'C3' for p in df.passed], alpha=0.8,
+            label='ours (red: below its floor)')
     ax.plot(ref, y, 'kD', ms=5, label='reference')
     ax.plot(floor, y, '|', color='C3', ms=14, mew=2, label='floor (the most error allowed)')
     ax.set_xscale('log'); ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f'{v:g}'))
@@ -186,8 +201,9 @@ def write_results(df:pd.DataFrame, # from `reproduce`
                  ) -> list: # the paths written
     "Save the results table in `out` as results.json, results.md and results.png, each file atomically"
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    meta = dict(quick=quick, when=time.strftime('%Y-%m-%d %H:%M'), digitlab=digitlab.__version__, torch=torch.__version__,
-                python=platform.python_version(), cpus=os.cpu_count(), all_passed=bool(df.passed.all()))
+    meta = dict(quick=quick, when=time.strftime('%Y-%m-%d %H:%M'), digitlab=digitlab.__version__,
+                torch=torch.__version__, python=platform.python_version(), cpus=os.cpu_count(),
+                all_passed=bool(df.passed.all()))
     record = dict(meta=meta, results=json.loads(df.to_json(orient='records')))
     with atomic_save(out/'results.json', 'w') as f: f.write(json.dumps(record, indent=2) + '\n')
     with atomic_save(out/'results.md', 'w') as f: f.write(results_markdown(df))

@@ -1,4 +1,5 @@
-"""Seven steps that turn any function with weights into something that learns, tried on a toy problem first.
+"""Seven steps that turn any function with weights into something that learns, tried on a toy
+problem first.
 
 Docs: https://digitlab.github.io/digitlab/sgd.html.md"""
 
@@ -158,13 +159,15 @@ def sample_loaders(bs:int=256, # batch size
     "MNIST_SAMPLE as the chapter batches it: `DataLoader`s over lists of `(image, label)` pairs"
     from fastai.data.load import DataLoader
     train_x, train_y, valid_x, valid_y = sample_xy(flat)
-    return DataLoader(list(zip(train_x, train_y)), bs=bs, shuffle=shuffle), DataLoader(list(zip(valid_x, valid_y)), bs=bs)
+    return (DataLoader(list(zip(train_x, train_y)), bs=bs, shuffle=shuffle),
+            DataLoader(list(zip(valid_x, valid_y)), bs=bs))
 
 def train_linear_by_hand(epochs:int=21, # the book's: one epoch, then twenty more
                          lr:float=1., # the book's learning rate
                          bs:int=256, # batch size
                         ) -> float: # validation accuracy after the last epoch
-    "This lesson's run from scratch: the linear model on MNIST_SAMPLE with SGD written by hand, batches in the book's order"
+    """This lesson's run from scratch: the linear model on MNIST_SAMPLE with SGD written by hand, batches in the book's
+    order"""
     dl, valid_dl = sample_loaders(bs)
     weights, bias = init_params((28*28, 1)), init_params(1)
     model = lambda xb: linear1(xb, weights, bias)

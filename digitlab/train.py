@@ -1,4 +1,6 @@
-"""The chapter's second further-research task: everything again on full MNIST. A validation set for every choice, the ten mean digits, why a sigmoid per class fails, softmax and cross-entropy written from scratch, and the chapter's two routes on ten classes.
+"""Training on all ten digits, the chapter's second further-research task:
+everything again on full MNIST. A validation set for every choice, the ten mean digits, why a sigmoid per class
+fails, softmax and cross-entropy written from scratch, and the chapter's two routes on ten classes.
 
 Docs: https://digitlab.github.io/digitlab/ten_digits.html.md"""
 
@@ -6,27 +8,19 @@ Docs: https://digitlab.github.io/digitlab/ten_digits.html.md"""
 
 # %% ../nbs/11_ten_digits.ipynb #c9544e67
 from __future__ import annotations
-import math, time
-from contextlib import nullcontext
-from functools import partial
 import torch
-import torch.nn.functional as F
 from torch import nn
-from torchvision.transforms import CenterCrop
-import matplotlib.pyplot as plt
-from .data import load_mnist
-from .loaders import MNIST_STATS, TensorLoader, cnn_tensors, device_name, pick_device, sync_device
-from .learner import MiniCallback, MiniLearner
+from .loaders import pick_device
 from .losses import cross_entropy
 from .sgd import init_params, linear1
-from .models import DigitClassifier
 
 # %% auto #0
-__all__ = ['ten_by_hand', 'fit_scoring_once', 'ten_with_learner', 'MLP_RECIPES', 'train_mlp', 'resnet_on_folders', 'score_mlp', 'FAST_RECIPE', 'BEST_RECIPE', 'TTA_SHIFTS', 'random_affine', 'RandomAffine', 'net_crop', 'TrainTimer', 'train_cnn', 'shift_images', 'cnn_probs', 'confusion', 'plot_confusion', 'top_losses', 'describe_prediction', 'ARCHS', 'bf16_pays', 'AutocastBF16']
+__all__ = ['ten_by_hand', 'fit_scoring_once', 'ten_with_learner']
 
 # %% ../nbs/11_ten_digits.ipynb #23aeda1a
 def _pair_loader(x, y, bs, device=None):
-    "The chapter's batches: a fastai `DataLoader` over a list of (flattened image, digit) pairs, in order, each batch moved to `device`"
+    """The chapter's batches: a fastai `DataLoader` over a list of (flattened image, digit) pairs, in order, each batch
+    moved to `device`"""
     from fastai.data.load import DataLoader
     return DataLoader(list(zip(x.view(-1, 784), y)), bs=bs, device=device)
 
@@ -37,7 +31,8 @@ def ten_by_hand(data:tuple, # `(x, y, x_eval, y_eval)`: images (N, 28, 28) and d
                 seed:int=0, # seeds the starting weights
                 device=None, # where to train: see `pick_device`
                ) -> float: # accuracy on the eval digits
-    "The SGD lesson's route on ten digits: `init_params` and `linear1` with ten columns, our `cross_entropy`, SGD by hand"
+    """The SGD lesson's route on ten digits: `init_params` and `linear1` with ten columns, our `cross_entropy`, SGD by
+    hand"""
     x, y, xe, ye = data
     torch.manual_seed(seed)
     d = pick_device(device)
@@ -68,7 +63,8 @@ def ten_with_learner(data:tuple, # `(x, y, x_eval, y_eval)`: images (N, 28, 28) 
                      seed:int=0, # seeds the starting weights
                      device=None, # where to train: see `pick_device`
                     ) -> float: # accuracy on the eval digits
-    "The fastai Learner lesson's route on ten digits: `nn.Linear(784, 10)`, plain `SGD`, our `cross_entropy`, fastai's `Learner`"
+    """The fastai Learner lesson's route on ten digits: `nn.Linear(784, 10)`, plain `SGD`, our `cross_entropy`, fastai's
+    `Learner`"""
     from fastai.data.core import DataLoaders
     from fastai.learner import Learner
     from fastai.metrics import accuracy
@@ -76,248 +72,7 @@ def ten_with_learner(data:tuple, # `(x, y, x_eval, y_eval)`: images (N, 28, 28) 
     import fastai.callback.progress   # gives `Learner.no_bar`
     x, y, xe, ye = data
     torch.manual_seed(seed)
-    dls = DataLoaders(_pair_loader(x, y, bs), _pair_loader(xe, ye, bs), device=pick_device(device))   # fastai's Learner moves the model there
+    # fastai's Learner moves the model there
+    dls = DataLoaders(_pair_loader(x, y, bs), _pair_loader(xe, ye, bs), device=pick_device(device))
     learn = Learner(dls, nn.Linear(28*28, 10), opt_func=SGD, loss_func=cross_entropy, metrics=accuracy)
     with learn.no_bar(): return fit_scoring_once(learn, lambda cb: learn.fit(epochs, lr, cbs=cb))
-
-# %% ../nbs/12_deeper_nets.ipynb #83f09107
-MLP_RECIPES = {   # the fully connected nets of this lesson: layer sizes, epochs, and the learning rate (plain SGD, batches of 128)
-    'linear':       dict(sizes=(784, 10), epochs=10, lr=0.5),             # 0.5: the validation digits' choice
-    'two layers':   dict(sizes=(784, 128, 10), epochs=15, lr=0.5),        # for the two-layer net ("Experiments" below)
-    'three layers': dict(sizes=(784, 256, 128, 10), epochs=15, lr=0.5),
-}
-def train_mlp(name:str, # a key of `MLP_RECIPES`
-              dls, # (train, valid) batches of flattened images and digits; valid may be None
-              **kw, # changes to the recipe, passed on to `DigitClassifier.fit` (`progress=False`, say)
-             ) -> DigitClassifier:
-    "Train the net of `MLP_RECIPES[name]` with its recipe"
-    r = {**MLP_RECIPES[name], **kw}
-    return DigitClassifier(r.pop('sizes')).fit(*dls, **r)
-
-# %% ../nbs/12_deeper_nets.ipynb #7a40990c
-def resnet_on_folders(share:float=1., # share of the 60,000 training PNGs to train on (a small share for a quick run)
-                      epochs:int=1, # passes over them
-                      lr:float=0.1, # the one-cycle schedule's peak, as in the chapter
-                      bs:int=64, # batch size (fastai's default)
-                      seed:int=0, # seeds the share, the weights and the shuffling
-                      progress:bool=True, # show a progress bar, and say where it trains
-                      device=None, # where to train: see `pick_device`
-                     ) -> tuple: # the fastai `Learner` and its accuracy on the 10,000 test PNGs
-    "The chapter's resnet18 route on ten digits: `vision_learner` trained on the `mnist_png` folders' `training/`, scored once on `testing/`"
-    from fastai.vision.all import (CategoryBlock, DataBlock, F, ImageBlock, IndexSplitter, accuracy, get_image_files,
-                                   parent_label, resnet18, set_seed, vision_learner)
-    from digitlab.data import mnist_full
-    set_seed(seed, reproducible=True)
-    path = mnist_full(verbose=False)   # the data lesson's mnist_png, built here if it is missing; `untar_data(URLs.MNIST)` returns it after
-    train, test = get_image_files(path/'training'), get_image_files(path/'testing')
-    if share < 1: train = train[torch.randperm(len(train), generator=torch.Generator().manual_seed(seed))[:round(share*len(train))].tolist()]
-    items = train + test
-    dblock = DataBlock(blocks=(ImageBlock, CategoryBlock), get_y=parent_label, splitter=IndexSplitter(range(len(train), len(items))))
-    device = pick_device(device)
-    if progress: print(f"training on {device_name(device)}")
-    learn = vision_learner(dblock.dataloaders(items, bs=bs, device=device), resnet18, pretrained=False, loss_func=F.cross_entropy, metrics=accuracy)
-    with (nullcontext() if progress else learn.no_bar()):
-        return learn, fit_scoring_once(learn, lambda cb: learn.fit_one_cycle(epochs, lr, cbs=cb))
-
-# %% ../nbs/12_deeper_nets.ipynb #c962fec3
-def score_mlp(name:str, # a key of `MLP_RECIPES`
-              seed:int=0, # seeds the starting weights and the shuffling
-              **kw, # changes to the recipe (`epochs=3`, `progress=False`)
-             ) -> float: # accuracy on the 10,000 test digits
-    "Train `MLP_RECIPES[name]` from scratch on all 60,000 training digits, then score it once on the test set"
-    (x, y), (xt, yt) = load_mnist('train'), load_mnist('test')
-    torch.manual_seed(seed)
-    device = pick_device(kw.pop('device', None))   # the digits go there once, not batch by batch
-    net = train_mlp(name, (TensorLoader(x.view(-1, 784), y, bs=128, shuffle=True, seed=seed, device=device), None), device=device, **kw)
-    return (net.predict(xt).argmax(1) == yt).float().mean().item()
-
-# %% ../nbs/13_convnets.ipynb #447c40e7
-FAST_RECIPE = dict(epochs=0.8, lr=0.02, bs=128, betas=(0.7, 0.9))   # `fast_net()`: time to 99%
-BEST_RECIPE = dict(epochs=8, lr=0.02, bs=256, augment=True)         # `best_cnn`: 99.6% in a few minutes
-
-# %% ../nbs/13_convnets.ipynb #d04083cf
-def random_affine(xb:torch.Tensor, # a normalised batch (N, 1, H, W)
-                  degrees:float=10., # largest rotation, either way
-                  scale:float=0.1, # largest change of size, as a fraction
-                  shift:float=0.1, # largest move, as a fraction of the image's side
-                  crop:int=0, # pixels left off each edge of the result: only the middle that a net with the same `crop` reads is computed
-                  generator=None, # a `torch.Generator` for the random amounts
-                 ) -> torch.Tensor: # (N, 1, H - 2*crop, W - 2*crop)
-    "Each image of a normalised batch rotated by up to `degrees`, scaled by up to `scale` and shifted by up to `shift` of its size"
-    n, (h, w) = len(xb), xb.shape[-2:]
-    if not 0 <= crop < min(h, w)/2: raise ValueError(f"random_affine's crop must leave some of the {h}x{w} pictures, not {crop}")
-    u = lambda *s: torch.rand(*s, generator=generator)*2 - 1
-    a, s = u(n)*degrees*math.pi/180, 1 + u(n)*scale
-    d = u(n, 2)*shift*2                  # grid_sample's coordinates run from -1 to 1 across the picture
-    cos, sin, dx, dy = [t[:, None, None].to(xb.device) for t in (a.cos()/s, a.sin()/s, d[:, 0], d[:, 1])]
-    xs = (2*torch.arange(crop, w - crop, device=xb.device) + 1)/w - 1            # the centres of the result's pixels
-    ys = ((2*torch.arange(crop, h - crop, device=xb.device) + 1)/h - 1)[:, None]
-    grid = torch.stack([cos*xs - sin*ys + dx, sin*xs + cos*ys + dy], -1)         # and where each one reads from: (N, h, w, 2)
-    bg = -MNIST_STATS[0]/MNIST_STATS[1]  # a blank pixel, normalised; grid_sample pads with zeros
-    return F.grid_sample(xb - bg, grid, align_corners=False) + bg
-
-class RandomAffine(MiniCallback):
-    "Replace each training batch by `random_affine` copies, drawn from the training loader's generator, for the first `until` of the fit's batches"
-    order = -5
-    def __init__(self,
-                 degrees:float=10., # largest rotation, either way
-                 scale:float=0.1, # largest change of size, as a fraction
-                 shift:float=0.1, # largest move, as a fraction of the image's side
-                 until:float=1., # the share of the fit's training batches that are augmented; the rest are the digits themselves
-                 crop:int=0, # pixels left off each edge, as in `random_affine`: the crop the net begins with, if any
-                ):
-        if not 0 <= until <= 1: raise ValueError(f"RandomAffine's until is a share of the training batches, from 0 to 1, not {until}")
-        self.kw, self.until = dict(degrees=degrees, scale=scale, shift=shift, crop=crop), until
-    def before_batch(self):
-        learn = self.learn
-        if learn.training and learn.train_iter < self.until*learn.total_iters:
-            learn.xb = random_affine(learn.xb, **self.kw, generator=learn.train_dl.gen)
-    def __repr__(self): return f"RandomAffine({', '.join(f'{k}={v}' for k, v in self.kw.items())}, until={self.until})"
-
-def net_crop(model:nn.Module, # a net
-             side:int=28, # the side of the pictures it takes
-            ) -> int:
-    "The pixels `model` cuts off each edge before anything else: a `CenterCrop` first layer (`fast_cnn(crop=...)`), else 0"
-    first = model[0] if isinstance(model, nn.Sequential) and len(model) else None
-    return (side - first.size[0])//2 if isinstance(first, CenterCrop) else 0
-
-# %% ../nbs/13_convnets.ipynb #a011316a
-class TrainTimer(MiniCallback):
-    "The seconds spent in training phases, summed over a fit, in `seconds` (validation and scoring not counted)"
-    order = -20
-    def before_fit(self): self.seconds = 0.
-    def before_train(self): sync_device(self.learn.device); self.t0 = time.perf_counter()   # validation's queued work is not training time
-    def after_train(self): sync_device(self.learn.device); self.seconds += time.perf_counter() - self.t0
-    def __repr__(self): return f"TrainTimer({getattr(self, 'seconds', 0):.1f} s)"
-
-def train_cnn(model:nn.Module, # the net to train, for example `fast_cnn()`
-              epochs:float=1.1, # may be fractional: training stops after that many epochs' batches
-              lr:float=0.02, # the one-cycle schedule's peak
-              bs:int=128, # batch size
-              betas:tuple=(0.9, 0.999), # AdamW's decay rates for its running means of the gradients and of their squares
-              smoothing:float=0.1, # label smoothing of the cross-entropy
-              augment:bool|dict=False, # train on `random_affine` copies of each batch: True with `RandomAffine`'s defaults, a dict with its arguments (`crop`: the net's own)
-              bf16:bool=False, # forward passes in bfloat16 (`AutocastBF16`) where that is faster (`bf16_pays`); float32 elsewhere
-              seed:int=0, # seeds the weights, the shuffling and the augmentation
-              data=None, # `(x, y, x_eval, y_eval)` from `cnn_tensors`: trained on the first pair, scored once on the second; None: 'train' and 'test'
-              progress:bool=True, # show progress bars
-              device=None, # where to train: see `pick_device`
-              cbs=(), # more callbacks (`MiniCallback` objects) for this run
-             ) -> dict: # the model (on the CPU), training seconds, accuracy on the eval digits, epochs, seed
-    "Train `model` with `MiniLearner`: one-cycle AdamW, label smoothing; returns it with the training seconds and the accuracy on the eval digits"
-    torch.manual_seed(seed)
-    x, y, xe, ye = data if data is not None else (*cnn_tensors('train'), *cnn_tensors('test'))
-    device = pick_device(device)
-    model = model.to(memory_format=torch.channels_last)
-    for m in model.modules():   # the seed decides the starting weights, whatever built the model before
-        if hasattr(m, 'reset_parameters'): m.reset_parameters()
-    timer = TrainTimer()
-    aug = dict(augment) if isinstance(augment, dict) else {} if augment else None   # {} and True: RandomAffine's defaults
-    if aug is not None: aug.setdefault('crop', net_crop(model, x.shape[-1]))   # augment only the middle the net reads
-    extra = [*([RandomAffine(**aug)] if aug is not None else []), *([AutocastBF16()] if bf16 and bf16_pays(device) else [])]
-    learn = MiniLearner((TensorLoader(x, y, bs=bs, shuffle=True, seed=seed, device=device), None), model,
-                        partial(F.cross_entropy, label_smoothing=smoothing), partial(torch.optim.AdamW, betas=betas, weight_decay=0.01, fused=True),
-                        lr=lr, cbs=[timer, *extra, *cbs], device=device, progress=progress)
-    learn.fit_one_cycle(epochs, lr)
-    preds, targs = learn.get_preds(TensorLoader(xe, ye, bs=1000))
-    # counted in Python's float64: a float32 mean turns 9,960 right out of 10,000 into 0.99599999
-    return dict(model=model.cpu(), seconds=timer.seconds, accuracy=(preds.argmax(1) == targs).sum().item()/len(targs),
-                epochs=epochs, seed=seed)
-
-# %% ../nbs/13_convnets.ipynb #a1ff21cf
-def shift_images(x:torch.Tensor, # normalised images (N, 1, H, W)
-                 dx:int, # pixels to the right: -1, 0 or 1
-                 dy:int, # pixels down: -1, 0 or 1
-                ) -> torch.Tensor:
-    "Normalised images (N, 1, H, W) moved `dx` pixels right and `dy` down (each -1, 0 or 1), blank pixels filling in"
-    if max(abs(dx), abs(dy)) > 1: raise ValueError(f"shift_images moves by at most one pixel, not ({dx}, {dy})")
-    if dx == dy == 0: return x
-    bg = -MNIST_STATS[0]/MNIST_STATS[1]
-    h, w = x.shape[-2:]
-    return F.pad(x - bg, (1, 1, 1, 1))[..., 1-dy:1-dy+h, 1-dx:1-dx+w] + bg
-
-TTA_SHIFTS = ((0, 0), (1, 0), (-1, 0), (0, 1), (0, -1))   # the image itself and its four one-pixel moves
-
-def cnn_probs(model:nn.Module, # a CNN from normalised images to raw scores
-              x:torch.Tensor, # normalised images (N, 1, 28, 28)
-              bs:int=1000, # images per forward pass
-              tta:bool=False, # average over `TTA_SHIFTS`
-             ) -> torch.Tensor:
-    "Class probabilities (on the CPU) of a CNN for normalised images (N, 1, 28, 28), computed where the model is; with `tta`, averaged over `TTA_SHIFTS`"
-    model.eval()
-    shifts, dev = TTA_SHIFTS if tta else ((0, 0),), next(model.parameters()).device
-    with torch.no_grad():
-        return torch.cat([torch.stack([F.softmax(model(shift_images(x[i:i+bs].to(dev), dx, dy)), -1) for dx, dy in shifts]).mean(0).cpu()
-                          for i in range(0, len(x), bs)])
-
-# %% ../nbs/13_convnets.ipynb #c92e0657
-def confusion(preds:torch.Tensor, # predicted digits (N,)
-              targs:torch.Tensor, # true digits (N,)
-              n:int=10, # number of classes
-             ) -> torch.Tensor:
-    "Counts of (true digit, predicted digit) pairs: row = truth, column = prediction"
-    return torch.bincount(targs*n + preds, minlength=n*n).view(n, n)
-
-def plot_confusion(cm:torch.Tensor, # counts from `confusion`
-                   title:str='Confusion matrix', # the plot's title
-                   ax=None, # a matplotlib axis; None makes one
-                  ):
-    "Draw a confusion matrix with its counts; the diagonal (correct) in the darkest colour"
-    if ax is None: _, ax = plt.subplots(figsize=(5.5, 5.5))
-    ax.imshow(cm.float().log1p(), cmap='Blues')
-    for i in range(cm.shape[0]):
-        for j in range(cm.shape[1]):
-            if cm[i, j]: ax.text(j, i, int(cm[i, j]), ha='center', va='center', fontsize=7, color='white' if i == j else 'black')
-    ax.set(xticks=range(cm.shape[1]), yticks=range(cm.shape[0]), xlabel='predicted', ylabel='actual', title=title)
-    return ax
-
-def top_losses(probs:torch.Tensor, # class probabilities (N, classes)
-               targs:torch.Tensor, # true digits (N,)
-               k:int=9, # how many to return
-              ) -> tuple:
-    "The `k` largest cross-entropy losses and their indices: the images the model got most confidently wrong"
-    losses = -probs[torch.arange(len(targs)), targs].clamp_min(1e-12).log()
-    return losses.topk(k)
-
-# %% ../nbs/13_convnets.ipynb #b87fe1b0
-def describe_prediction(probs:torch.Tensor, # ten class probabilities
-                       ) -> str:
-    "One sentence for ten class probabilities: the likeliest digit, how sure, and the runner-up"
-    top = probs.topk(2)
-    d, p = top.indices[0].item(), top.values[0].item()
-    return f"{p:.0%} sure it is a {d} (next: a {top.indices[1].item()}, {top.values[1].item():.0%})"
-
-# %% ../nbs/14_your_digits.ipynb #2f105324
-from .models import fast_cnn, one_cell_convs
-
-# %% ../nbs/14_your_digits.ipynb #737e46b2
-def _linear(n_out): return DigitClassifier((784, n_out))
-def _mlp(n_out): return DigitClassifier((784, 128, n_out))
-def _resnet18(n_out):
-    from fastai.vision.all import create_vision_model, resnet18
-    return one_cell_convs(create_vision_model(resnet18, n_out, pretrained=False, n_in=1))
-
-ARCHS = {   # name: (builder taking the number of classes, default training recipe for `train_cnn`)
-    'linear':   (_linear,   dict(epochs=5, lr=0.01)),
-    'mlp':      (_mlp,      dict(epochs=5, lr=0.005)),
-    'cnn':      (fast_cnn,  dict(epochs=3, lr=0.02, augment=True)),
-    'resnet18': (_resnet18, dict(epochs=1, lr=0.02, bs=128)),
-}
-
-# %% ../nbs/a4_speed.ipynb #4ded9e3a
-def bf16_pays(device, # a device or its name
-             ) -> bool:
-    "Whether bfloat16 autocast speeds up training on `device`: a CUDA GPU with bfloat16 units (Ampere or later), or a CPU whose kernels use AVX-512 with oneDNN's bf16"
-    device = torch.device(device)
-    if device.type == 'cuda': return torch.cuda.get_device_capability(device)[0] >= 8   # older GPUs emulate it, slower than float32
-    if device.type == 'cpu':   # an AVX2-only CPU (or ATEN_CPU_CAPABILITY=avx2) would emulate bf16, slower than float32
-        return torch.backends.cpu.get_cpu_capability() == 'AVX512' and torch.ops.mkldnn._is_mkldnn_bf16_supported()
-    return False
-
-class AutocastBF16(MiniCallback):
-    "Run each batch's forward pass and loss under bfloat16 autocast; the weights, gradients and optimizer stay float32"
-    order = -1
-    def before_batch(self): self.ctx = torch.autocast(self.learn.device.type, torch.bfloat16); self.ctx.__enter__()
-    def after_loss(self): self.ctx.__exit__(None, None, None); self.ctx = None
-    def after_batch(self):   # a cancelled batch skips after_loss
-        if getattr(self, 'ctx', None) is not None: self.after_loss()

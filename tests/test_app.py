@@ -1,7 +1,7 @@
 """The draw-a-digit page (`digitlab app`) in a real browser: a Chromium-family browser driven by Playwright.
 
 Starts the page with the default model on a free local port, draws each of the ten digits with the mouse on
-its canvas (the strokes of `digitlab.app.DIGIT_STROKES`, each a drag of the mouse), and reads the verdict the
+its canvas (the strokes of `digitlab.drawing.DIGIT_STROKES`, each a drag of the mouse), and reads the verdict the
 page shows: at least 9 of the 10 must be read right, with no JavaScript error on the page and no request
 leaving 127.0.0.1. A screenshot of each digit goes to the `app/` folder of docs/_build/screenshots (or of
 $DIGITLAB_SCREENSHOTS)."""
@@ -74,7 +74,7 @@ def draw(page, stroke:list, box:dict):
     page.mouse.up()
 
 def test_draw_ten_digits(app_url, page):
-    from digitlab.app import DIGIT_STROKES
+    from digitlab.drawing import DIGIT_STROKES
     t0 = time.monotonic()
     page.goto(app_url)
     page.wait_for_selector('#canvas button[aria-label="Brush"]')

@@ -1,4 +1,4 @@
-"""The drawing reader and the page's internals (`digitlab.app`), beside lessons 15, "Drawn digits", and 16, "The
+"""The drawing reader and the page's internals (`digitlab.drawing` and `digitlab.app`), beside lessons 15, "Drawn digits", and 16, "The
 draw-a-digit app" (nbs/15_drawn_digits.ipynb, nbs/16_draw_app.ipynb).
 
 The lessons show each step on a few examples; these tests check what a learner need not read: the geometry of
@@ -10,8 +10,9 @@ are loaded (trained once on first use, as the lessons do)."""
 import numpy as np, pytest, torch
 from PIL import Image
 import digitlab.inference as inference
-from digitlab.app import (MNIST_STROKE, canvas_ink, canvas_is_empty, canvas_rgba, course_models, draw_digit, even_strokes,
-                          ink_extent, mnistify_drawing, read_canvas, stroke_width)
+from digitlab.app import course_models, read_canvas
+from digitlab.drawing import (MNIST_STROKE, canvas_ink, canvas_is_empty, canvas_rgba, draw_digit, even_strokes, ink_extent,
+                              mnistify_drawing, stroke_width)
 from digitlab.data import load_mnist
 from digitlab.images import DigitImageError
 from digitlab.inference import DigitModel

@@ -68,7 +68,7 @@ def test_unknown_command(capsys):
 def test_choices_match_the_library():
     "`MODELS` and `DATA` are written out so that `--help` needs no torch; they must stay the keys of `ARCHS` and `DATA_SETS`"
     from digitlab.loaders import DATA_SETS
-    from digitlab.train import ARCHS
+    from digitlab.recipes import ARCHS
     assert list(cli.MODELS) == list(ARCHS) and list(cli.DATA) == list(DATA_SETS)
 
 @pytest.mark.parametrize('name', list(cli.COMMANDS))

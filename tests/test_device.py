@@ -53,7 +53,7 @@ def test_seen_records_devices():
 @gpu
 def test_train_cnn_trains_on_the_gpu(monkeypatch):
     from digitlab.models import fast_net
-    from digitlab.train import FAST_RECIPE, train_cnn
+    from digitlab.recipes import FAST_RECIPE, train_cnn
     monkeypatch.delenv('DIGITLAB_DEVICE', raising=False)
     x, y = _tiny()
     with _Seen() as seen: r = train_cnn(fast_net(), **{**FAST_RECIPE, 'epochs': 1}, data=(x, y, x, y), progress=False)   # the fast recipe's net and optimizer
@@ -64,7 +64,8 @@ def test_augmented_bf16_training_on_the_gpu(monkeypatch):
     "The augmentation's random numbers are drawn on the CPU and moved; bf16 autocast where the GPU has it; the recorder's losses come back on the CPU"
     from digitlab.learner import MiniCallback
     from digitlab.models import best_cnn
-    from digitlab.train import bf16_pays, train_cnn
+    from digitlab.speed import bf16_pays
+    from digitlab.recipes import train_cnn
     monkeypatch.delenv('DIGITLAB_DEVICE', raising=False)
     class Keep(MiniCallback):
         def after_fit(self): self.losses = self.learn.recorder.losses
@@ -135,7 +136,7 @@ def test_chapter_routes_train_on_the_gpu(monkeypatch):
 def test_mlp_and_predictions_on_the_gpu(monkeypatch):
     from digitlab.inference import DigitModel
     from digitlab.models import fast_cnn
-    from digitlab.train import score_mlp
+    from digitlab.recipes import score_mlp
     monkeypatch.delenv('DIGITLAB_DEVICE', raising=False)
     with _Seen() as seen: acc = score_mlp('linear', epochs=1, progress=False)
     assert acc > 0.85 and GPU in seen   # trained there; scored on the CPU, where fit hands the net back
@@ -145,7 +146,7 @@ def test_mlp_and_predictions_on_the_gpu(monkeypatch):
 
 @gpu
 def test_resnet_on_folders_trains_on_the_gpu(monkeypatch):
-    from digitlab.train import resnet_on_folders
+    from digitlab.recipes import resnet_on_folders
     monkeypatch.delenv('DIGITLAB_DEVICE', raising=False)
     learn, acc = resnet_on_folders(share=0.1, progress=False)
     assert next(learn.model.parameters()).device.type == GPU and acc >= 0.85   # lesson 12's quick check
@@ -153,7 +154,8 @@ def test_resnet_on_folders_trains_on_the_gpu(monkeypatch):
 def test_bf16_where_it_pays():
     "`train_cnn(bf16=True)` runs the forward passes in bfloat16 where `bf16_pays`, in float32 elsewhere, and hands back float32 weights"
     from digitlab.models import fast_cnn
-    from digitlab.train import bf16_pays, train_cnn
+    from digitlab.speed import bf16_pays
+    from digitlab.recipes import train_cnn
     x, y = _tiny()
     dtypes = []
     model = fast_cnn(); model[1].register_forward_hook(lambda m, inp, out: dtypes.append(out.dtype))
@@ -165,7 +167,7 @@ def test_bf16_where_it_pays():
 
 def test_bf16_only_on_gpus_that_have_it(monkeypatch):
     "A CUDA GPU before Ampere (compute capability 8) would emulate bfloat16, slower than float32; the device asked about is the one checked"
-    from digitlab.train import bf16_pays
+    from digitlab.speed import bf16_pays
     asked = []
     for cap, want in (((7, 5), False), ((8, 0), True), ((9, 0), True)):
         monkeypatch.setattr(torch.cuda, 'get_device_capability', lambda d=None, cap=cap: asked.append(d) or cap)

@@ -76,7 +76,7 @@ def test_nbdev_directives_applied():
     for p in (html/'lessons').glob('*.html'):
         text = re.sub(r'<[^>]+>', '', p.read_text(encoding='utf-8'))
         assert '#| export' not in text and '#| hide' not in text and 'default_exp' not in text, p.name
-    data = re.sub(r'<[^>]+>', '', (html/'lessons'/'a1_data.html').read_text(encoding='utf-8'))
+    data = re.sub(r'<[^>]+>', '', (html/'lessons'/'a1_idx.html').read_text(encoding='utf-8'))
     assert 'def read_idx' in data   # exported code stays visible, only its marker goes
 
 def test_lessons_show_their_plots():
