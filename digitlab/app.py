@@ -66,9 +66,7 @@ def read_with(reader, # a `DigitModel`, or mean images (10, 28, 28) from `mean_d
 # %% ../nbs/16_draw_app.ipynb #36526f59
 def read_canvas(item, # a drawing or photo (what `mnistify_drawing` reads); None: nothing drawn yet
                 models:dict, # from `course_models`: the last one gives the answer
-               # top guesses {digit: probability}, the image read (224x224 uint8), [model, digit, how sure] rows, the
-               # verdict
-               ) -> tuple:
+               ) -> tuple: # top guesses {digit: probability}, the 224x224 image read, each model's row, the verdict
     """All the page shows for one drawing: the top guesses, the 28x28 image the model reads, each model's reading, a
     verdict"""
     model = list(models.values())[-1]
@@ -79,8 +77,8 @@ def read_canvas(item, # a drawing or photo (what `mnistify_drawing` reads); None
     p = model.probs(x[None])[0]
     top = p.topk(min(3, len(p)))   # a model of 3s and 7s has two classes
     guesses = {model.classes[i]: round(float(q), 4) for i, q in zip(top.indices.tolist(), top.values)}
-    seen = np.asarray(Image.fromarray(((1 - x.numpy())*255).round().astype(np.uint8)).resize((224, 224),
-                                                                                             Image.Resampling.NEAREST))
+    img = Image.fromarray(((1 - x.numpy())*255).round().astype(np.uint8))
+    seen = np.asarray(img.resize((224, 224), Image.Resampling.NEAREST))
     return guesses, seen, [[name, *read_with(r, x)] for name, r in models.items()], verdict(p, x, model.classes)
 
 # %% ../nbs/16_draw_app.ipynb #119d504d

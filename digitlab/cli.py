@@ -39,8 +39,8 @@ def data_report(build:bool=True, # build what is missing; False only looks
     from digitlab.data import data_path, folder_counts, mnist_arrays, mnist_full, mnist_sample, short_path
     if build: mnist_sample(verbose=False); mnist_full(verbose=False)
     arrays_dir, problems = data_path()/'mnist_arrays', []
-    if not arrays_dir.exists(): return pd.DataFrame(), [f"{short_path(arrays_dir)} is missing: run `digitlab data` to "
-                                                        f"build it"]
+    if not arrays_dir.exists():
+        return pd.DataFrame(), [f"{short_path(arrays_dir)} is missing: run `digitlab data` to build it"]
     want = expected_counts(mnist_arrays())
     found = {}
     for name in ('mnist_sample', 'mnist_png'):

@@ -53,8 +53,8 @@ class TensorLoader:
                  seed:int=0, # seeds the generator `gen` that draws the orders
                  device=None): # move the tensors there first; None leaves them where they are
         n = len(tensors[0])
-        if any(len(t) != n for t in tensors): raise ValueError(f"tensors of different lengths: "
-                                                               f"{[len(t) for t in tensors]}")
+        if any(len(t) != n for t in tensors):
+            raise ValueError(f"tensors of different lengths: {[len(t) for t in tensors]}")
         self.tensors = [t.to(device) for t in tensors] if device is not None else list(tensors)
         self.n, self.bs, self.shuffle = n, bs, shuffle
         self.gen = torch.Generator().manual_seed(seed)
