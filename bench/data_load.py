@@ -1,19 +1,18 @@
 """How fast does `load_mnist` give all 70,000 digits as tensors, against decoding the PNGs one by one?
 
-Both routes are measured in this one run, on the same machine and the same files, so the ratio holds
-however noisy the machine is. Run: `python bench/data_load.py [--repeats 3]`. Writes
-bench/results/data_load.json. Target: all 70,000 digits as tensors in under 1 s on 2 cores."""
-import argparse, json, os, platform, time
-from pathlib import Path
-from fastcore.xtras import atomic_save
+Both routes run in this one run, on the same files; writes bench/results/data_load.json. See bench/README.md.
 
+    python bench/data_load.py [--repeats 3]
+"""
+import argparse, time
 import numpy as np, torch
 from PIL import Image
 from fastprogress.fastprogress import progress_bar
 import digitlab.data as dd
 import digitlab.idx as di
+from common import RESULTS, machine, save_json
 
-def png_route(folder: Path):
+def png_route(folder):
     "The book's way: open, decode and stack every PNG, one file at a time"
     out = {}
     for split in ('training', 'testing'):
@@ -39,8 +38,9 @@ def timed(f, repeats):
     return res, ts
 
 if __name__ == '__main__':
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--repeats', type=int, default=3, help='runs of each route (the PNG route runs once: it is the slow one)')
+    ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    ap.add_argument('--repeats', type=int, default=3,
+                    help='runs of each route (the PNG route runs once: it is the slow one)')
     args = ap.parse_args()
     folder = dd.mnist_full(verbose=True)
     fast, t_fast = timed(fast_route, args.repeats)
@@ -50,18 +50,20 @@ if __name__ == '__main__':
     assert n == sum(len(y) for _, y in pngs.values()), 'the two routes gave different numbers of digits'
     # same pixels: the PNG route is grouped by digit, so compare the sorted pixel sums per split
     for (xf, _), (xp, _) in zip(fast.values(), pngs.values()):
-        assert torch.equal(xf.sum((1, 2)).sort().values, xp.sum((1, 2)).sort().values), 'the two routes gave different pixels'
+        assert torch.equal(xf.sum((1, 2)).sort().values, xp.sum((1, 2)).sort().values), \
+            'the two routes gave different pixels'
     # the headline is the first run: later ones reuse memory the first one had to fault in, and look faster
     res = dict(digits=n, fast_loader_s=t_fast[0], fast_loader_runs_s=t_fast, png_route_s=t_png[0],
                idx_files_s=min(t_idx) if idx is not None else None,
                speedup=t_png[0]/t_fast[0], target_s=1.0, meets_target=max(t_fast) < 1.0,
-               cpus=os.cpu_count(), torch_threads=torch.get_num_threads(), python=platform.python_version(), torch=torch.__version__)
+               **machine('cpus', 'torch_threads', 'python', 'torch'))
     print(f"{n:,} digits as tensors")
-    print(f"  load_mnist (cached arrays)  {res['fast_loader_s']:7.3f} s   (first run; all {args.repeats}: {', '.join(f'{t:.3f}' for t in t_fast)})")
+    print(f"  load_mnist (cached arrays)  {res['fast_loader_s']:7.3f} s   "
+          f"(first run; all {args.repeats}: {', '.join(f'{t:.3f}' for t in t_fast)})")
     if idx is not None: print(f"  parse the IDX .gz files     {res['idx_files_s']:7.3f} s   (best of {args.repeats})")
     print(f"  decode PNGs one by one      {res['png_route_s']:7.3f} s")
-    print(f"  PNG route / load_mnist      {res['speedup']:7.1f} x     target: every load_mnist run under 1 s: {'met' if res['meets_target'] else 'NOT met'}")
-    out = Path(__file__).parent/'results'/'data_load.json'
-    out.parent.mkdir(exist_ok=True)
-    with atomic_save(out, 'w') as f: f.write(json.dumps(res, indent=2) + '\n')
+    print(f"  PNG route / load_mnist      {res['speedup']:7.1f} x     "
+          f"target: every load_mnist run under 1 s: {'met' if res['meets_target'] else 'NOT met'}")
+    out = RESULTS/'data_load.json'
+    save_json(out, res)
     print(f"wrote {out}")

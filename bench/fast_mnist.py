@@ -1,87 +1,57 @@
-"""Ten-digit MNIST on this machine: our recipes beside two public ones, every training time a ratio to the fastest public one's, 3 seeds.
+"""Ten-digit MNIST on this machine: our recipes beside two public ones,
+every training time a ratio to the fastest public one's, 3 seeds.
 
-Our recipes are lesson 13's `train_cnn` (one-cycle fused AdamW, label smoothing 0.1, channels-last tensors
-in memory); "training time" is the wall clock of the training loop alone: the data is loaded once before,
-and the test set is scored after.
-With `--no-peers`, ours alone, judged on seconds rather than ratios:
-- time to 99%: `fast_net()` (`fast_cnn(crop=4)`: 35k parameters, on the middle 20x20 pixels) with `FAST_RECIPE`: 0.8 epochs,
-  batches of 128. Target: at least 0.99 test accuracy in at most 6 s of training, every seed.
-- best accuracy: `best_cnn` (216k parameters) with `BEST_RECIPE`: `--epochs` epochs (8), batches of 256,
-  on randomly rotated, scaled and shifted digits. Target: at least 0.996 test accuracy within 180 s of
-  training, every seed, scored with test-time augmentation (`cnn_probs(..., tta=True)`: the mean of the
-  probabilities for each test digit and its four one-pixel shifts; no training time). Both recipes print
-  the plain accuracy and the one with test-time shifts (usually a few hundredths of a percent higher).
-The targets are wall-clock seconds, so they depend on the CPU: the script first measures the machine's
-float32 matrix-multiply speed (GFLOP/s, median of 5) and prints it and stores it with the results, so that
-runs on different machines can be told apart (the 2-core machines we develop on differ by about 3x).
-`--compare` trains the fast recipe twice per seed, interleaved: through the course's one engine
-(`train_cnn`, which runs `MiniLearner` with callbacks) and through the hand-written loop `train_cnn` was
-before the engine took it over (kept below as `loop_cnn`). It prints the engine's training time as a
-ratio to the loop's, per seed and as the median, and checks that both reach the same accuracy (the
-engine performs the same steps on the same random numbers, so the weights come out identical).
-Peers (on by default; `--no-peers` leaves them out): two public recipes trained in the same run, on the same
-tensors, each seed in turn beside ours (the order rotates from seed to seed), so that machine speed and
-background load cancel out of the ratios:
-- the fastest public MNIST recipe we found, tuomaso/train_mnist_fast's final notebook (99.04% in 0.76 s on a
-  GTX 1660 Ti): a 215k-parameter CNN (5x5 conv to 24 channels, 2x2 max-pool, ReLU, 3x3 conv to 32, max-pool,
-  ReLU, linear 800 -> 256, ReLU, linear to 10), Adam at 0.01 with betas (0.7, 0.9) under PyTorch's
-  OneCycleLR without momentum cycling, batches of 256 taken in the data's order, one epoch;
-- the PyTorch examples' MNIST CNN (examples/mnist/main.py), one epoch of its defaults: two 3x3 convs (32, 64
-  channels), max-pool, dropout 0.25, linear 9216 -> 128, dropout 0.5, linear to 10; Adadelta at 1.0,
-  shuffled batches of 64. Batches are sliced from the tensors in memory, not read through a DataLoader,
-  which makes it faster than the example itself: its ratio is, if anything, flattering to it.
-Beside them, for the goal of 99.5% within 3x: `best_cnn(crop=4)` (`best_cnn` on the middle 20x20 pixels) with
-the fast recipe's betas, 2.75 epochs of batches of 256 at lr 0.03, on mildly augmented digits (`RandomAffine` at
-5 degrees, 5% of size and 5% of the side) with the augmentation switched off for the last 20% of the batches
-(`MID_RECIPE`): the best candidate on the validation digits in bench/speed_study.py (study mid6: 0.9940 there at
-2.8x, against 0.9934 at 2.5x for the same recipe without augmentation, the candidate before it; mid7: 2.5 epochs
-or fewer lose the gain); and for the goal of 0.997 within 40x, `best_cnn(crop=4)` trained 32 epochs with
-`BEST_RECIPE`'s augmentation switched off for the last 10% of the batches (`LONG_RECIPE`; study best2: 0.9963
-on the validation digits, against 0.9954 for `best_cnn` trained 16 epochs, the candidate before it, and 0.9956
-for those 16 epochs with the augmentation switched off; an average of the weights added nothing).
-Every training time is reported as a ratio to the public fast recipe's time on the same seed (mean, spread
-and min over the seeds), and the issue's goals are judged on those ratios: time to 99% at most 0.35x, time to
-99.5% at most 3x, and a best single model of at least 0.997 within 40x, on every seed.
-Accuracies differ between CPUs (AVX-512 and AVX2 kernels round differently), so on a CPU with AVX-512 an
-entry that meets its goal is trained again on the same seeds in a fresh process with the AVX2 kernels (as
-bench/floors.py does) and meets the goal only if every seed's accuracy holds there too; times are judged on
-this machine's own run. `--recheck` judges the stored full run again this way without training it anew.
-Prints each run, then mean and spread (standard deviation, min-max) per recipe, and writes
-bench/results/fast_mnist.json. `--quick` runs only the time-to-99% part (under a minute) and writes
-fast_mnist_quick.json instead, so that a quick run never replaces a full one.
-Every entry, the public ones too, trains on one device: `--device`, else `pick_device()`'s choice (a CUDA or Apple GPU
-when there is one, else the CPU), named at the start and in the results. On a GPU the data is moved there before
-the clock starts, each run's time ends when the GPU has finished its work, and a short untimed run of every entry
-goes first (a GPU's first steps with a net pay for setting it up); the AVX2 kernel check is a CPU matter and is left
-out; and the results go to fast_mnist_gpu.json (Apple's GPU: fast_mnist_mps.json), so that a GPU run never
-replaces the CPU's. There the public recipe's 0.76 s on a GTX 1660 Ti is the figure to beat.
-Run: `python bench/fast_mnist.py [--quick] [--compare] [--no-peers] [--no-kernel-check] [--recheck] [--seeds 3] [--epochs 8] [--device cpu|cuda|mps]`."""
-import argparse, json, math, os, platform, statistics, subprocess, sys, time, warnings
+Trains our entries (`RECIPES` 'fast', 'mid', 'best' and 'long') and two public MNIST recipes on the same tensors, each
+seed in turn; judges issue #18's goals on the time ratios and on the accuracy under both CPU kernel sets. Writes
+bench/results/fast_mnist.json (fast_mnist_quick.json with --quick; fast_mnist_gpu.json or fast_mnist_mps.json on a
+GPU). See bench/README.md.
+
+    python bench/fast_mnist.py [--quick] [--compare] [--no-peers] [--no-kernel-check] [--recheck] [--seeds 3]
+                               [--epochs 8] [--device cpu|cuda|mps]
+"""
+import argparse, json, math, os, statistics, sys, time, warnings
 from functools import partial
-from pathlib import Path
 import torch, torch.nn.functional as F
 from torch import nn
-from fastcore.xtras import atomic_save
 from digitlab.loaders import cnn_tensors, device_name, pick_device, sync_device
 from digitlab.models import best_cnn, fast_net
-from digitlab.recipes import BEST_RECIPE, FAST_RECIPE, random_affine, train_cnn
+from digitlab.recipes import BEST_RECIPE, FAST_RECIPE, RECIPES, cnn_by_hand, train_cnn
 from digitlab.evaluate import cnn_probs
-from digitlab.schedule import MiniOneCycle
 from digitlab.results import matmul_gflops
-from floors import AVX2, cpu_flags
+from common import AVX2, RESULTS, cpu_flags, machine, run_fresh, save_json
+
+MID_NAME = 'best_cnn, middle 20x20, 2.75 epochs, mild augmentation (ours)'
+LONG_NAME = 'best_cnn, middle 20x20, 32 epochs (ours)'
 
 def summary(runs, key):
     v = [r[key] for r in runs]
     return dict(mean=statistics.mean(v), std=statistics.stdev(v) if len(v) > 1 else 0., min=min(v), max=max(v))
 
+def ours(make, recipe_kw, device=None):
+    """A run of one of our entries: `train_cnn` of the net `make(10)` builds on `device`, scored plainly and with
+    test-time shifts (there too)"""
+    def run(seed, data):
+        r = train_cnn(make(10), seed=seed, data=data, progress=False, device=device, **recipe_kw)
+        model = r.pop('model').to(pick_device(device))   # train_cnn hands it back on the CPU
+        r['tta_accuracy'] = (cnn_probs(model, data[2], tta=True).argmax(1) == data[3]).sum().item()/len(data[3])
+        return r
+    return run
+
+def our_recipes(epochs=BEST_RECIPE['epochs']):
+    "Our entries in the side-by-side table, from `RECIPES`: {name: (net builder, `train_cnn` settings)}"
+    make, best = RECIPES['best']
+    return {'fast_cnn (ours)': RECIPES['fast'], MID_NAME: RECIPES['mid'],
+            'best_cnn (ours)': (make, {**best, 'epochs': epochs}), LONG_NAME: RECIPES['long']}
+
 def recipe(name, make, seeds, data, target_acc, budget_s, score='accuracy', device=None, **kw):
-    "Train `make()` with `train_cnn` on `device` once per seed; the target is judged on `score`: 'accuracy' or 'tta_accuracy'"
+    """Train `make(10)` with `train_cnn` on `device` once per seed; the target is judged on `score`: 'accuracy' or
+    'tta_accuracy'"""
     runs = []
     for s in range(seeds):
         r = ours(make, kw, device)(s, data)
         runs.append(r)
-        print(f"{name:14s} seed {s}: {r['accuracy']:.4f} test accuracy ({r['tta_accuracy']:.4f} with test-time shifts) "
-              f"after {r['seconds']:6.1f} s of training")
+        print(f"{name:14s} seed {s}: {r['accuracy']:.4f} test accuracy ({r['tta_accuracy']:.4f} with test-time "
+              f"shifts) after {r['seconds']:6.1f} s of training")
     acc, tta, sec = summary(runs, 'accuracy'), summary(runs, 'tta_accuracy'), summary(runs, 'seconds')
     met = all(r[score] >= target_acc and r['seconds'] <= budget_s for r in runs)
     print(f"{name:14s} accuracy {acc['mean']:.4f} ± {acc['std']:.4f} (min {acc['min']:.4f}, max {acc['max']:.4f}); "
@@ -91,40 +61,17 @@ def recipe(name, make, seeds, data, target_acc, budget_s, score='accuracy', devi
     return dict(runs=runs, accuracy=acc, tta_accuracy=tta, seconds=sec, score=score, target_accuracy=target_acc,
                 budget_s=budget_s, met=met, **kw)
 
-def loop_cnn(model, epochs=1.1, lr=0.02, bs=128, betas=(0.9, 0.999), smoothing=0.1, augment=False, seed=0, data=None):
-    "`train_cnn` as it was before the engine: the same steps, written out as one loop"
-    torch.manual_seed(seed)
-    x, y, xt, yt = data
-    model = model.to(memory_format=torch.channels_last)
-    for m in model.modules():
-        if hasattr(m, 'reset_parameters'): m.reset_parameters()
-    opt = torch.optim.AdamW(model.parameters(), lr, betas=betas, weight_decay=0.01, fused=True)
-    sched, g = MiniOneCycle(lr), torch.Generator().manual_seed(seed)
-    n_batches = math.ceil(len(x)/bs); total = max(1, round(epochs*n_batches))
-    model.train(); it = iter(())
-    start = time.perf_counter()
-    for i in range(total):
-        if i % n_batches == 0: idx = torch.randperm(len(x), generator=g); it = (idx[j:j+bs] for j in range(0, len(x), bs))
-        b = next(it)
-        xb, yb = x[b], y[b]
-        if augment: xb = random_affine(xb, generator=g)
-        for grp in opt.param_groups: grp['lr'] = sched.lr_at(i/total)
-        loss = F.cross_entropy(model(xb), yb, label_smoothing=smoothing)
-        loss.backward(); opt.step(); opt.zero_grad()
-    seconds = time.perf_counter() - start
-    model.eval()
-    with torch.no_grad(): preds = torch.cat([model(xt[i:i+1000]).argmax(1) for i in range(0, len(xt), 1000)])
-    return dict(seconds=seconds, accuracy=(preds == yt).sum().item()/len(yt), epochs=epochs, seed=seed)
-
 def compare(seeds, data, reps=2):
-    "The fast recipe through the engine and through the old loop, alternating, `reps` times per seed; ratio of training times"
+    """The fast recipe through the engine (`train_cnn`) and through `cnn_by_hand`, the same steps as one loop,
+    alternating, `reps` times per seed; ratio of training times"""
+    train = {'loop': lambda s: cnn_by_hand(fast_net(), data, seed=s, **FAST_RECIPE),
+             # on the CPU, where the loop it is timed against runs
+             'engine': lambda s: train_cnn(fast_net(), seed=s, data=data, progress=False, device='cpu', **FAST_RECIPE)}
     runs = {'loop': [], 'engine': []}
     for s in range(seeds):
         for rep in range(reps):
-            order = (('loop', loop_cnn), ('engine', train_cnn)) if rep % 2 == 0 else (('engine', train_cnn), ('loop', loop_cnn))
-            for name, train in order:
-                kw = dict(progress=False, device='cpu') if name == 'engine' else {}   # the loop it is timed against runs on the CPU
-                r = train(fast_net(), seed=s, data=data, **FAST_RECIPE, **kw); r.pop('model', None); runs[name].append(r)
+            for name in ('loop', 'engine') if rep % 2 == 0 else ('engine', 'loop'):
+                r = train[name](s); r.pop('model'); runs[name].append(r)
                 print(f"compare seed {s}: {name:6s} {r['accuracy']:.4f} after {r['seconds']:5.2f} s")
     ratios = [e['seconds']/l['seconds'] for e, l in zip(runs['engine'], runs['loop'])]
     same = all(e['accuracy'] == l['accuracy'] for e, l in zip(runs['engine'], runs['loop']))
@@ -135,13 +82,15 @@ def compare(seeds, data, reps=2):
 
 def public_fast_net():
     "tuomaso/train_mnist_fast's final net, 215,194 parameters (max-pool before ReLU, as there)"
-    return nn.Sequential(nn.Conv2d(1, 24, 5), nn.MaxPool2d(2), nn.ReLU(), nn.Conv2d(24, 32, 3), nn.MaxPool2d(2), nn.ReLU(),
+    return nn.Sequential(nn.Conv2d(1, 24, 5), nn.MaxPool2d(2), nn.ReLU(),
+                         nn.Conv2d(24, 32, 3), nn.MaxPool2d(2), nn.ReLU(),
                          nn.Flatten(), nn.Linear(800, 256), nn.ReLU(), nn.Linear(256, 10))
 
 def pytorch_example_net():
     "The PyTorch examples' MNIST CNN, 1,199,882 parameters"
-    return nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Dropout(0.25),
-                         nn.Flatten(), nn.Linear(9216, 128), nn.ReLU(), nn.Dropout(0.5), nn.Linear(128, 10))
+    return nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Dropout(0.25), nn.Flatten(), nn.Linear(9216, 128), nn.ReLU(), nn.Dropout(0.5),
+                         nn.Linear(128, 10))
 
 def _score(model, xt, yt):
     model.eval()
@@ -149,10 +98,12 @@ def _score(model, xt, yt):
     return (preds == yt).sum().item()/len(yt)
 
 def train_public_fast(seed, data, device=None):
-    "One epoch of tuomaso/train_mnist_fast's final recipe on `device` (see `pick_device`): Adam (0.01, betas 0.7 and 0.9), OneCycleLR, batches of 256 in order"
+    """One epoch of tuomaso/train_mnist_fast's final recipe on `device` (see `pick_device`): Adam (0.01, betas 0.7
+    and 0.9), OneCycleLR, batches of 256 in order"""
     torch.manual_seed(seed)
     d = pick_device(device)
-    x, y, xt, yt = (t.contiguous().to(d) for t in data)   # plain NCHW tensors, as that recipe keeps them, on the device before the clock starts
+    # plain NCHW tensors, as that recipe keeps them, on the device before the clock starts
+    x, y, xt, yt = (t.contiguous().to(d) for t in data)
     model, bs = public_fast_net().to(d), 256
     opt = torch.optim.Adam(model.parameters(), lr=0.01, betas=(0.7, 0.9))
     n = math.ceil(len(x)/bs)
@@ -165,13 +116,15 @@ def train_public_fast(seed, data, device=None):
     return dict(seconds=seconds, accuracy=_score(model, xt, yt), seed=seed)
 
 def train_pytorch_example(seed, data, device=None):
-    "One epoch of the PyTorch examples' MNIST recipe on `device` (see `pick_device`): Adadelta at 1.0, shuffled batches of 64"
+    """One epoch of the PyTorch examples' MNIST recipe on `device` (see `pick_device`): Adadelta at 1.0, shuffled
+    batches of 64"""
     torch.manual_seed(seed)
     d = pick_device(device)
     x, y, xt, yt = (t.contiguous().to(d) for t in data)
     model, bs = pytorch_example_net().to(d), 64
     opt = torch.optim.Adadelta(model.parameters(), lr=1.0)
-    idx = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed)).to(d)   # drawn on the CPU: the same order on every device
+    # drawn on the CPU: the same order on every device
+    idx = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed)).to(d)
     model.train(); start = time.perf_counter()
     for i in range(0, len(x), bs):
         b = idx[i:i+bs]
@@ -180,27 +133,9 @@ def train_pytorch_example(seed, data, device=None):
     sync_device(d); seconds = time.perf_counter() - start
     return dict(seconds=seconds, accuracy=_score(model, xt, yt), seed=seed)
 
-MID_RECIPE = dict(FAST_RECIPE, epochs=2.75, bs=256, lr=0.03, augment=dict(degrees=5, scale=0.05, shift=0.05, until=0.8))   # the candidate for 99.5% within 3x, on `best_cnn(crop=4)`: bench/speed_study.py's best on the validation digits (mid6)
-MID_NAME = 'best_cnn, middle 20x20, 2.75 epochs, mild augmentation (ours)'
-LONG_RECIPE = dict(BEST_RECIPE, epochs=32, augment=dict(until=0.9))   # the candidate for 0.997 within 40x, on `best_cnn(crop=4)`: speed_study.py's best2
-LONG_NAME = 'best_cnn, middle 20x20, 32 epochs (ours)'
-
-def ours(make, recipe_kw, device=None):
-    "A run of one of our entries: `train_cnn` on `device`, scored plainly and with test-time shifts (there too)"
-    def run(seed, data):
-        r = train_cnn(make(), seed=seed, data=data, progress=False, device=device, **recipe_kw)
-        model = r.pop('model').to(pick_device(device))   # train_cnn hands it back on the CPU
-        r['tta_accuracy'] = (cnn_probs(model, data[2], tta=True).argmax(1) == data[3]).sum().item()/len(data[3])
-        return r
-    return run
-
-def our_recipes(epochs=BEST_RECIPE['epochs']):
-    "Our entries in the side-by-side table: {name: (net builder, `train_cnn` recipe)}"
-    return {'fast_cnn (ours)': (fast_net, FAST_RECIPE), MID_NAME: (partial(best_cnn, crop=4), MID_RECIPE),
-            'best_cnn (ours)': (best_cnn, {**BEST_RECIPE, 'epochs': epochs}), LONG_NAME: (partial(best_cnn, crop=4), LONG_RECIPE)}
-
+# run by `avx2_runs` in a fresh process, with bench/ on its path
 KERNEL_RUN = """
-import json, sys, warnings; sys.path.insert(0, {here!r}); warnings.filterwarnings('ignore')
+import json, warnings; warnings.filterwarnings('ignore')
 import torch
 from fast_mnist import our_recipes, ours
 from digitlab.loaders import cnn_tensors
@@ -211,27 +146,28 @@ print('RESULT ' + json.dumps(dict(capability=torch.backends.cpu.get_cpu_capabili
 """
 
 def avx2_runs(name, seeds, epochs):
-    "Our entry `name` trained on `seeds` in a fresh process with the AVX2 kernels, as an AVX2-only CPU computes it (bench/floors.py)"
-    code = KERNEL_RUN.format(here=str(Path(__file__).parent), epochs=epochs, name=name, seeds=list(seeds))
-    res = subprocess.run([sys.executable, '-c', code], env={**os.environ, **AVX2, 'DIGITLAB_DEVICE': 'cpu'}, capture_output=True, text=True)
-    line = next((l for l in res.stdout.splitlines() if l.startswith('RESULT ')), None)
-    if res.returncode or line is None: sys.exit(f"{name}: the run with AVX2 kernels failed:\n{res.stderr[-3000:]}")
-    return json.loads(line[len('RESULT '):])
+    """Our entry `name` trained on `seeds` in a fresh process with the AVX2 kernels, as an AVX2-only CPU computes it
+    (bench/floors.py)"""
+    code = KERNEL_RUN.format(epochs=epochs, name=name, seeds=list(seeds))
+    return run_fresh(code, {**AVX2, 'DIGITLAB_DEVICE': 'cpu'}, f"{name}: the run with AVX2 kernels failed")
 
 def side_by_side(entries, seeds, data):
-    "Each of `entries` ({name: run(seed, data)}) once per seed, the order rotating from seed to seed; times as ratios to 'public fast'"
+    """Each of `entries` ({name: run(seed, data)}) once per seed, the order rotating from seed to seed; times as
+    ratios to 'public fast'"""
     runs = {k: [] for k in entries}
     names = list(entries)
     for s in range(seeds):
         for name in names[s % len(names):] + names[:s % len(names)]:
             r = entries[name](s, data); runs[name].append(r)
-            print(f"{name:22s} seed {s}: {r['accuracy']:.4f} test accuracy after {r['seconds']:6.1f} s of training", flush=True)
+            print(f"{name:22s} seed {s}: {r['accuracy']:.4f} test accuracy after {r['seconds']:6.1f} s of training",
+                  flush=True)
     base = [r['seconds'] for r in runs['public fast']]
     out = {}
     for name, rs in runs.items():
         ratios = [r['seconds']/b for r, b in zip(rs, base)]
         out[name] = dict(runs=rs, accuracy=summary(rs, 'accuracy'), seconds=summary(rs, 'seconds'),
-                         ratio=dict(mean=statistics.mean(ratios), std=statistics.stdev(ratios) if len(ratios) > 1 else 0.,
+                         ratio=dict(mean=statistics.mean(ratios),
+                                    std=statistics.stdev(ratios) if len(ratios) > 1 else 0.,
                                     min=min(ratios), max=max(ratios), per_seed=ratios))
         a, q = out[name]['accuracy'], out[name]['ratio']
         print(f"{name:22s} accuracy {a['mean']:.4f} (min {a['min']:.4f}); time / public fast's: {q['mean']:.2f}x "
@@ -239,10 +175,11 @@ def side_by_side(entries, seeds, data):
     return out
 
 def goals(table, epochs=BEST_RECIPE['epochs'], kernels=True):
-    """The issue's goals, judged on every seed: for each goal, every entry tried for it, met or not, with its numbers.
-    Accuracies differ between CPUs, so with `kernels` an entry that meets its goal here is trained again on the same seeds
-    with the AVX2 kernels (on a CPU that has AVX-512), and it meets the goal only if its accuracy holds there too.
-    Times are judged on this machine's own run only: an AVX2 run on an AVX-512 CPU says nothing about an AVX2 CPU's speed."""
+    """The issue's goals, judged on every seed: for each goal, every entry tried for it, met or not, with its
+    numbers. Accuracies differ between CPUs, so with `kernels` an entry that meets its goal here is trained again on
+    the same seeds with the AVX2 kernels (on a CPU that has AVX-512), and it meets the goal only if its accuracy
+    holds there too. Times are judged on this machine's own run only: an AVX2 run on an AVX-512 CPU says nothing
+    about an AVX2 CPU's speed."""
     res, has512 = [], 'avx512f' in cpu_flags()
     def judge(goal, names, acc, most):
         for name in names:
@@ -252,14 +189,16 @@ def goals(table, epochs=BEST_RECIPE['epochs'], kernels=True):
             met = min(accs) >= acc and max(ratios) <= most
             rec = dict(goal=goal, entry=name, met=met, worst_accuracy=min(accs), worst_ratio=round(max(ratios), 3),
                        mean_ratio=round(e['ratio']['mean'], 3))
-            print(f"goal {goal}: {name}: worst accuracy {min(accs):.4f} (needs {acc}), worst ratio {max(ratios):.2f}x "
-                  f"(needs at most {most}x): {'met' if met else 'NOT met'}", flush=True)
+            print(f"goal {goal}: {name}: worst accuracy {min(accs):.4f} (needs {acc}), worst ratio "
+                  f"{max(ratios):.2f}x (needs at most {most}x): {'met' if met else 'NOT met'}", flush=True)
             if met and kernels and has512:
-                k = avx2_runs(name, [r['seed'] for r in e['runs']], epochs)
+                seeds = [r['seed'] for r in e['runs']]
+                k = avx2_runs(name, seeds, epochs)
                 a2 = [r['accuracy'] for r in k['runs']]
                 rec.update(met=min(a2) >= acc, avx2_accuracies=a2, avx2_capability=k['capability'])
-                print(f"goal {goal}: {name}: with AVX2 kernels ({k['capability']}), seeds {[r['seed'] for r in e['runs']]}: "
-                      f"{' '.join(f'{a:.4f}' for a in a2)}: {'met' if rec['met'] else 'NOT met'} on both kernel sets", flush=True)
+                print(f"goal {goal}: {name}: with AVX2 kernels ({k['capability']}), seeds {seeds}: "
+                      f"{' '.join(f'{a:.4f}' for a in a2)}: {'met' if rec['met'] else 'NOT met'} on both kernel sets",
+                      flush=True)
             elif met and kernels: rec['note'] = "this CPU has no AVX-512: its own kernels are the AVX2 ones"
             res.append(rec)
     judge('time to 99% at most 0.35x', ['fast_cnn (ours)'], 0.99, 0.35)
@@ -273,49 +212,54 @@ def result_file(device, quick=False, stem='fast_mnist') -> str:
     return stem + {'cpu': '', 'cuda': '_gpu'}.get(kind, f'_{kind}') + ('_quick' if quick else '') + '.json'
 
 def warm_up(runs, data, device):
-    "On a GPU, one untimed run of each of `runs` on 2,048 training digits: a GPU's first steps with a net set up its context and kernels"
+    """On a GPU, one untimed run of each of `runs` on 2,048 training digits: a GPU's first steps with a net set up its
+    context and kernels"""
     if torch.device(device).type == 'cpu': return
     x, y, xt, yt = data
     for run in runs: run(0, (x[:2048], y[:2048], xt[:1000], yt[:1000]))
     print(f"warmed up: {len(runs)} untimed short runs", flush=True)
 
-def recheck(fn:Path, kernels=True) -> None:
-    "Judge the goals again on the runs stored in `fn`, with the AVX2 kernel check, training only the entries that meet a goal"
+def recheck(fn, kernels=True) -> None:
+    """Judge the goals again on the runs stored in `fn`, with the AVX2 kernel check, training only the entries that
+    meet a goal"""
     rec = json.loads(fn.read_text())
     table, meta = rec['recipes']['side by side'], rec['meta']
     rec['recipes']['goals'] = goals(table, meta.get('epochs', BEST_RECIPE['epochs']), kernels)
     meta['goals_judged'] = time.strftime('%Y-%m-%d')
-    with atomic_save(fn, 'w') as f: f.write(json.dumps(rec, indent=2) + '\n')
+    save_json(fn, rec)
     print(f'wrote {fn}')
 
 if __name__ == '__main__':
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('--quick', action='store_true', help='only the time-to-99%% recipe')
     ap.add_argument('--seeds', type=int, default=3)
     ap.add_argument('--epochs', type=float, default=BEST_RECIPE['epochs'], help="best_cnn's epochs")
-    ap.add_argument('--compare', action='store_true', help='also time the engine against the old hand-written loop, side by side')
+    ap.add_argument('--compare', action='store_true',
+                    help='also time the engine against the old hand-written loop, side by side')
     ap.add_argument('--no-peers', action='store_true', help='leave out the public recipes trained beside ours')
     ap.add_argument('--no-kernel-check', action='store_true', help="judge the goals on this machine's kernels only")
-    ap.add_argument('--recheck', action='store_true', help="train nothing new side by side: judge the goals of the stored full run "
-                    "again, with the AVX2 check of the entries that meet one")
-    ap.add_argument('--device', help="where every entry trains: cpu, cuda, cuda:1, mps; default: a GPU if there is one, else the CPU")
+    ap.add_argument('--recheck', action='store_true', help="train nothing new side by side: judge the goals of the "
+                    "stored full run again, with the AVX2 check of the entries that meet one")
+    ap.add_argument('--device', help="where every entry trains: cpu, cuda, cuda:1, mps; default: a GPU if there is "
+                    "one, else the CPU")
     args = ap.parse_args()
     warnings.filterwarnings('ignore')
-    out = Path(__file__).parent/'results'
-    if args.recheck: recheck(out/'fast_mnist.json', not args.no_kernel_check); sys.exit()
+    if args.recheck: recheck(RESULTS/'fast_mnist.json', not args.no_kernel_check); sys.exit()
     dev = pick_device(args.device)
-    if args.compare and dev.type != 'cpu': sys.exit("--compare times the engine against the old CPU loop: run it with --device cpu")
+    if args.compare and dev.type != 'cpu':
+        sys.exit("--compare times the engine against the old CPU loop: run it with --device cpu")
     gflops = matmul_gflops(device=dev)
     print(f"machine: {os.cpu_count()} CPUs, {torch.get_num_threads()} torch threads; training on {device_name(dev)}, "
           f"{gflops:.0f} GFLOP/s float32 matmul there", flush=True)
     data = (*cnn_tensors('train'), *cnn_tensors('test'))
     res = {}
     if args.no_peers:   # ours alone, judged on seconds
-        warm_up([ours(fast_net, FAST_RECIPE, dev)] + ([] if args.quick else [ours(best_cnn, {**BEST_RECIPE, 'epochs': args.epochs}, dev)]), data, dev)
+        best = {**BEST_RECIPE, 'epochs': args.epochs}
+        warm_up([ours(fast_net, FAST_RECIPE, dev)] + ([] if args.quick else [ours(best_cnn, best, dev)]), data, dev)
         res['time to 99%'] = recipe('time to 99%', fast_net, args.seeds, data, 0.99, 6, device=dev, **FAST_RECIPE)
         if not args.quick:
-            res['best accuracy'] = recipe('best accuracy', best_cnn, args.seeds, data, 0.996, 180, score='tta_accuracy', device=dev,
-                                          **{**BEST_RECIPE, 'epochs': args.epochs})
+            res['best accuracy'] = recipe('best accuracy', best_cnn, args.seeds, data, 0.996, 180,
+                                          score='tta_accuracy', device=dev, **best)
     else:               # ours beside the peers, judged on ratios
         mine = {k: ours(*v, device=dev) for k, v in our_recipes(args.epochs).items()}
         entries = {'public fast': partial(train_public_fast, device=dev), 'fast_cnn (ours)': mine['fast_cnn (ours)']}
@@ -326,10 +270,10 @@ if __name__ == '__main__':
         res['side by side'] = side_by_side(entries, args.seeds, data)
         res['goals'] = goals(res['side by side'], args.epochs, not args.no_kernel_check and dev.type == 'cpu')
     if args.compare: res['compare'] = compare(args.seeds, data)
-    out.mkdir(exist_ok=True)
-    meta = dict(seeds=args.seeds, quick=args.quick, peers=not args.no_peers, epochs=args.epochs, cpus=os.cpu_count(), torch_threads=torch.get_num_threads(),
-                device=device_name(dev), matmul_gflops=round(gflops), python=platform.python_version(), torch=torch.__version__,
-                when=time.strftime('%Y-%m-%d'))
-    fn = out/result_file(dev, args.quick)
-    with atomic_save(fn, 'w') as f: f.write(json.dumps(dict(meta=meta, recipes=res), indent=2) + '\n')
+    # the machine's keys in the order the stored files have them
+    meta = dict(seeds=args.seeds, quick=args.quick, peers=not args.no_peers, epochs=args.epochs,
+                **machine('cpus', 'torch_threads'), device=device_name(dev), matmul_gflops=round(gflops),
+                **machine('python', 'torch', 'when', when='%Y-%m-%d'))
+    fn = RESULTS/result_file(dev, args.quick)
+    save_json(fn, dict(meta=meta, recipes=res))
     print(f'wrote {fn}')

@@ -1,43 +1,31 @@
 """MiniLearner against the bare PyTorch loop and fastai's Learner: seconds per epoch, side by side in one run.
 
-Same model, same data (tensors in memory, served by TensorLoader), same batch size, same optimizer
-(BasicOptim for the bare loop and MiniLearner, fastai's identical SGD for fastai's Learner), progress
-bars off. Each case: one warm-up epoch, then the median of `--epochs` timed epochs (training and
-validation with the metric); the learners' epochs are timed inside one `fit`, from the epoch's first
-event to its last. Writes bench/results/learner.json and learner.png beside it.
+Then resnet18 on MNIST_SAMPLE: the chapter's fastai route against the course's route
+(`digitlab train --data sample --recipe resnet18 --epochs 1`), alternating, once per seed. Writes
+bench/results/learner.json and learner.png. See bench/README.md.
 
-Then resnet18, one epoch of MNIST_SAMPLE, wall clock from the images on disk to the last validation batch:
-the chapter's route (`ImageDataLoaders.from_folder`, `vision_learner(resnet18, pretrained=False)`,
-`fit_one_cycle(1, 0.1)`) against the course's route, alternating, once per seed (`--seeds`). The course's route is what
-`digitlab train --data sample --model resnet18 --epochs 1` runs (`train_digit_model`, then `train_cnn`):
-it reads the cached arrays (no PNG decoding), keeps one grey channel (`n_in=1`) instead of three copies,
-scales the pixels to MNIST's mean and std, keeps images and weights channels-last (the layout oneDNN's CPU
-convolutions prefer), computes the last stage's convolutions, whose output on a 28x28 digit is a single cell, as
-matrix products over the taps that meet the input (`one_cell_convs`: the same weights and gradients), and trains with `MiniLearner`: batches of 128, PyTorch's fused AdamW, label smoothing,
-one cycle peaking at 0.02; then it scores the 2,038 test 3s and 7s once. The target: accuracy at least 0.995 on every
-seed, and the median of our times at most 0.5x the median of the chapter route's.
-Run: `python bench/learner.py [--epochs 5] [--seeds 3] [--no-resnet]`."""
-import argparse, json, os, platform, statistics, time, warnings
-from pathlib import Path
-from fastcore.xtras import atomic_save
-
+    python bench/learner.py [--epochs 5] [--seeds 3] [--no-resnet]
+"""
+import argparse, importlib, statistics, time, warnings
 import torch, torch.nn.functional as F
 from torch import nn
 import matplotlib; matplotlib.use('Agg')
 import matplotlib.pyplot as plt
+from fastcore.xtras import atomic_save
 from fastai.learner import Learner
 from fastai.callback.core import Callback
-import fastai.callback.progress  # adds Learner.no_bar
 from fastai.data.core import DataLoaders
 from fastai.optimizer import SGD
 from fastai.metrics import accuracy
 from fastai.data.external import URLs, untar_data
 from fastai.vision.data import ImageDataLoaders
 from fastai.vision.learner import vision_learner
-import fastai.callback.schedule  # adds Learner.fit_one_cycle
 from torchvision.models import resnet18
 from digitlab.all import (BasicOptim, MiniCallback, MiniLearner, TensorLoader, batch_accuracy, load_mnist,
                           mnist_loss, sample_xy, simple_net)
+from common import RESULTS, machine, save_json
+# imported for what they add to fastai's Learner: `no_bar` and `fit_one_cycle`
+for _mod in ('fastai.callback.progress', 'fastai.callback.schedule'): importlib.import_module(_mod)
 
 class EpochTimes:
     "Times each epoch from its first event to its last, inside one `fit` (so per-fit setup is not counted)"
@@ -100,19 +88,22 @@ def resnet_fastai(seed):
     return dict(seconds=time.perf_counter() - t, accuracy=float(learn.recorder.values[-1][2]), bs=dls.bs, seed=seed)
 
 def resnet_mini(seed):
-    "The course's route (`digitlab train --data sample --model resnet18 --epochs 1`), timed from the cached arrays to the scored model"
+    """The course's route (`digitlab train --data sample --recipe resnet18 --epochs 1`), timed from the cached arrays
+    to the scored model"""
     from digitlab.inference import train_digit_model
     t = time.perf_counter()
     m = train_digit_model('resnet18', 'sample', epochs=1, seed=seed, progress=False)
-    return dict(seconds=time.perf_counter() - t, accuracy=m.meta['accuracy'], **{k: m.meta[k] for k in ('bs', 'lr') if k in m.meta}, seed=seed)
+    return dict(seconds=time.perf_counter() - t, accuracy=m.meta['accuracy'],
+                **{k: m.meta[k] for k in ('bs', 'lr') if k in m.meta}, seed=seed)
 
 def resnet_case(seeds):
     theirs, ours = [], []
     for s in range(seeds):
         f = resnet_fastai(s); theirs.append(f)
         m = resnet_mini(s); ours.append(m)
-        print(f"resnet18 / MNIST_SAMPLE, seed {s}: chapter's fastai route {f['seconds']:5.1f} s, accuracy {f['accuracy']:.4f};  "
-              f"the course's route {m['seconds']:5.1f} s, accuracy {m['accuracy']:.4f}  ({m['seconds']/f['seconds']:.2f}x)")
+        print(f"resnet18 / MNIST_SAMPLE, seed {s}: chapter's fastai route {f['seconds']:5.1f} s, "
+              f"accuracy {f['accuracy']:.4f};  the course's route {m['seconds']:5.1f} s, "
+              f"accuracy {m['accuracy']:.4f}  ({m['seconds']/f['seconds']:.2f}x)")
     ratio = statistics.median(r['seconds'] for r in ours)/statistics.median(r['seconds'] for r in theirs)
     worst_acc = min(r['accuracy'] for r in ours)
     met = ratio <= 0.5 and worst_acc >= 0.995
@@ -120,8 +111,29 @@ def resnet_case(seeds):
           f"(target at least 0.995): {'met' if met else 'NOT met'}")
     return dict(fastai=theirs, mini=ours, median_ratio=ratio, worst_accuracy=worst_acc, met=met)
 
+def plot(res, rn):
+    "Milliseconds per epoch per case, and the resnet18 seconds per seed (if run)"
+    fig, axs = plt.subplots(1, 2, figsize=(11, 3.8), gridspec_kw=dict(width_ratios=[3, 1]))
+    ax = axs[0]
+    names = list(res); xs = range(len(names))
+    for i, (k, lbl) in enumerate([('raw_s', 'bare loop'), ('mini_s', 'MiniLearner'), ('fastai_s', 'fastai Learner')]):
+        ax.bar([x + 0.27*(i - 1) for x in xs], [res[n][k]*1e3 for n in names], width=0.27, label=lbl)
+    ax.set_xticks(list(xs)); ax.set_xticklabels(names, fontsize=8)
+    ax.set(ylabel='ms per epoch', title='Time per epoch, same model, data and batch size'); ax.legend()
+    if rn:
+        xs = range(len(rn['mini']))
+        axs[1].bar([x - 0.2 for x in xs], [r['seconds'] for r in rn['fastai']], width=0.4, color='C2',
+                   label='fastai route')
+        axs[1].bar([x + 0.2 for x in xs], [r['seconds'] for r in rn['mini']], width=0.4, color='C1',
+                   label="the course's route (MiniLearner)")
+        axs[1].set_xticks(list(xs)); axs[1].set_xticklabels([f"seed {r['seed']}" for r in rn['mini']], fontsize=8)
+        axs[1].set(ylabel='seconds', title='resnet18, 1 epoch, MNIST_SAMPLE'); axs[1].legend(fontsize=7)
+    else: axs[1].set_axis_off()
+    fig.tight_layout()
+    return fig
+
 if __name__ == '__main__':
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('--epochs', type=int, default=5, help='timed epochs per case (after one warm-up)')
     ap.add_argument('--bs', type=int, default=256)
     ap.add_argument('--seeds', type=int, default=3, help='seeds of the resnet18 comparison')
@@ -134,29 +146,13 @@ if __name__ == '__main__':
         for mname, (make, lr) in models.items():
             r = res[f'{mname} / {dname}'] = bench_case(data, make, lr, args.bs, args.epochs)
             print(f"{mname:10s} {dname:12s}  raw {r['raw_s']*1e3:7.1f} ms  MiniLearner {r['mini_s']*1e3:7.1f} ms  "
-                  f"fastai {r['fastai_s']*1e3:7.1f} ms   Mini/raw {r['mini_over_raw']:.2f}  Mini/fastai {r['mini_over_fastai']:.2f}")
+                  f"fastai {r['fastai_s']*1e3:7.1f} ms   Mini/raw {r['mini_over_raw']:.2f}  "
+                  f"Mini/fastai {r['mini_over_fastai']:.2f}")
     worst = max(r['mini_over_raw'] for r in res.values())
     print(f"worst MiniLearner/raw ratio {worst:.2f} (target at most 1.15): {'met' if worst <= 1.15 else 'NOT met'}")
     rn = None if args.no_resnet else resnet_case(args.seeds)
-    out = Path(__file__).parent/'results'
-    out.mkdir(exist_ok=True)
-    meta = dict(bs=args.bs, timed_epochs=args.epochs, cpus=os.cpu_count(), torch_threads=torch.get_num_threads(),
-                python=platform.python_version(), torch=torch.__version__, target_mini_over_raw=1.15, worst_mini_over_raw=worst)
-    with atomic_save(out/'learner.json', 'w') as f: f.write(json.dumps(dict(meta=meta, cases=res, resnet18=rn), indent=2) + '\n')
-    fig, axs = plt.subplots(1, 2, figsize=(11, 3.8), gridspec_kw=dict(width_ratios=[3, 1]))
-    ax = axs[0]
-    names = list(res); xs = range(len(names))
-    for i, (k, lbl) in enumerate([('raw_s', 'bare loop'), ('mini_s', 'MiniLearner'), ('fastai_s', 'fastai Learner')]):
-        ax.bar([x + 0.27*(i - 1) for x in xs], [res[n][k]*1e3 for n in names], width=0.27, label=lbl)
-    ax.set_xticks(list(xs)); ax.set_xticklabels(names, fontsize=8)
-    ax.set(ylabel='ms per epoch', title='Time per epoch, same model, data and batch size'); ax.legend()
-    if rn:
-        xs = range(len(rn['mini']))
-        axs[1].bar([x - 0.2 for x in xs], [r['seconds'] for r in rn['fastai']], width=0.4, color='C2', label='fastai route')
-        axs[1].bar([x + 0.2 for x in xs], [r['seconds'] for r in rn['mini']], width=0.4, color='C1', label="the course's route (MiniLearner)")
-        axs[1].set_xticks(list(xs)); axs[1].set_xticklabels([f"seed {r['seed']}" for r in rn['mini']], fontsize=8)
-        axs[1].set(ylabel='seconds', title='resnet18, 1 epoch, MNIST_SAMPLE'); axs[1].legend(fontsize=7)
-    else: axs[1].set_axis_off()
-    fig.tight_layout()
-    with atomic_save(out/'learner.png') as f: fig.savefig(f, format='png', dpi=110)
-    print(f"wrote {out/'learner.json'} and {out/'learner.png'}")
+    meta = dict(bs=args.bs, timed_epochs=args.epochs, **machine('cpus', 'torch_threads', 'python', 'torch'),
+                target_mini_over_raw=1.15, worst_mini_over_raw=worst)
+    save_json(RESULTS/'learner.json', dict(meta=meta, cases=res, resnet18=rn))
+    with atomic_save(RESULTS/'learner.png') as f: plot(res, rn).savefig(f, format='png', dpi=110)
+    print(f"wrote {RESULTS/'learner.json'} and {RESULTS/'learner.png'}")

@@ -1,37 +1,32 @@
-"""How the two CNN recipes were chosen: candidates trained on 50,000 training digits, scored on the 10,000 validation digits.
+"""How the two CNN recipes were chosen: candidates trained on 50,000 training digits,
+scored on the 10,000 validation digits.
 
-Lesson 11 holds out 10,000 of the 60,000 training digits (`valid_split`, seed 0) and makes every choice on
-them; the test set is scored once, for the reported numbers. This script is that choice for `FAST_RECIPE`
-(with its net, `fast_net()`, that is `fast_cnn(crop=4)`, which bench/speed_study.py's crop study chose) and
-`BEST_RECIPE`: each candidate trains on the other 50,000 digits and is scored on the validation digits, never on
-the test set. Timings here are not comparable between candidates unless the machine was idle
-(`bench/fast_mnist.py` is the timing benchmark); the point is accuracy.
-
-The rule: keep the current recipe unless a candidate's mean validation accuracy beats it by more than the
-spread between seeds, the noise of a single comparison. Results go to bench/results/recipes.json.
+Each current recipe (`FAST_RECIPE`, `BEST_RECIPE`) is trained beside variations of one setting each; a candidate
+replaces it only if its mean validation accuracy beats it by more than the spread between seeds. Writes
+bench/results/recipes.json. See bench/README.md.
 
     python bench/recipes.py                # both studies (about 8 minutes on two idle cores)
     python bench/recipes.py --only fast    # the fast recipe's candidates (2 seeds)
 """
-import argparse, json, platform, statistics, sys, time
+import argparse, json, statistics, sys
 from pathlib import Path
+from common import RESULTS, machine, save_json
 
 def candidates(FAST_RECIPE, BEST_RECIPE):
     "The recipes compared: the current one first, then variations of one setting each"
     fast = [FAST_RECIPE] + [dict(FAST_RECIPE, **ch) for ch in
             (dict(lr=0.01), dict(lr=0.04), dict(bs=256), dict(lr=0.04, bs=256), dict(epochs=0.6), dict(epochs=1.1),
              dict(betas=(0.9, 0.999)))]
-    best = [BEST_RECIPE] + [dict(BEST_RECIPE, **ch) for ch in (dict(lr=0.04), dict(augment=False))]   # 8 epochs each: fewer candidates
+    # 8 epochs each: fewer candidates
+    best = [BEST_RECIPE] + [dict(BEST_RECIPE, **ch) for ch in (dict(lr=0.04), dict(augment=False))]
     return fast, best
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--only', choices=['fast', 'best'], help='one study only')
     p.add_argument('--seeds', type=int, nargs='+', help='default: 0 1 for fast, 0 for best (8 epochs each)')
-    p.add_argument('--out', default=str(Path(__file__).parent/'results'/'recipes.json'))
+    p.add_argument('--out', default=str(RESULTS/'recipes.json'))
     args = p.parse_args()
-    import torch
-    from fastcore.xtras import atomic_save
     from digitlab.loaders import cnn_tensors
     from digitlab.models import best_cnn, fast_net
     from digitlab.recipes import BEST_RECIPE, FAST_RECIPE, train_cnn
@@ -48,18 +43,21 @@ def main():
             for s in seeds:
                 res = train_cnn(make(), data=data, seed=s, progress=False, **r)
                 accs.append(res['accuracy'])
-                print(f"{name} {r} seed {s}: validation accuracy {res['accuracy']:.4f} ({res['seconds']:.0f} s)", flush=True)
+                print(f"{name} {r} seed {s}: validation accuracy {res['accuracy']:.4f} ({res['seconds']:.0f} s)",
+                      flush=True)
             rows.append(dict(recipe=r, accuracies=accs, mean=statistics.mean(accs)))
         # the noise of one comparison: the widest spread between seeds; with one seed, about best_cnn's spread over
         # the 12 runs of bench/results/floors_full.json (0.0008)
-        current, spread = rows[0], max(max(r['accuracies']) - min(r['accuracies']) for r in rows) if len(seeds) > 1 else 0.001
+        spread = max(max(r['accuracies']) - min(r['accuracies']) for r in rows) if len(seeds) > 1 else 0.001
+        current = rows[0]
         better = [r for r in rows[1:] if r['mean'] > current['mean'] + spread]
         chosen = max(better, key=lambda r: r['mean']) if better else current
-        record[name] = dict(seeds=seeds, rows=rows, noise=spread, chosen=chosen['recipe'], kept_current=chosen is current,
-                            when=time.strftime('%Y-%m-%d %H:%M'), torch=torch.__version__, python=platform.python_version())
+        record[name] = dict(seeds=seeds, rows=rows, noise=spread, chosen=chosen['recipe'],
+                            kept_current=chosen is current, **machine('when', 'torch', 'python'))
         print(f"{name}: {'keep' if chosen is current else 'change to'} {chosen['recipe']} "
-              f"(current {current['mean']:.4f}; best candidate {max(r['mean'] for r in rows):.4f}; noise {spread:.4f})", flush=True)
-        with atomic_save(out, 'w') as f: json.dump(record, f, indent=1)
+              f"(current {current['mean']:.4f}; best candidate {max(r['mean'] for r in rows):.4f}; "
+              f"noise {spread:.4f})", flush=True)
+        save_json(out, record, indent=1, newline=False)
     print(f'wrote {out}')
     return 0
 

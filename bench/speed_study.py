@@ -1,65 +1,36 @@
-"""What might meet issue #18's goals: candidates trained on 50,000 training digits, scored on the 10,000 validation digits, timed beside the public recipe.
+"""What might meet issue #18's goals: candidates trained on 50,000 training digits, scored on the 10,000 validation
+digits, timed beside the public recipe.
 
-The goals (see bench/fast_mnist.py) are ratios to the training time of the fastest public MNIST recipe we
-found (tuomaso/train_mnist_fast), measured in the same run: time to 99% at most 0.35x, time to 99.5% at most
-3x, and a single model of at least 0.997 within 40x. This script is the search for recipes that might meet
-them, made on the validation split only (`cnn_tensors('fit')` / `cnn_tensors('valid')`), so that the test
-set stays for bench/fast_mnist.py's final numbers. The validation digits are harder than the test digits:
-the first fast recipe scored 0.9883-0.9888 on them and 0.9917 on the test set; `best_cnn` 0.9947 and 0.9964.
-
-Twelve studies, each a list of candidates trained in turn for every seed, with the public recipe trained
-first on the same seed, so that every time is a ratio measured side by side. The first three began from the
-first fast recipe (`FIRST_FAST`: the full 28x28 picture, 1.1 epochs, AdamW's usual betas), called 'current' there:
-- fast: larger batches, a narrower net, fewer epochs, bfloat16 autocast (`train_cnn`'s `bf16`: the CPU's bf16
-  instructions where it has them) and `torch.compile` (`Compiled`: compiled once before the timer starts, with
-  the time that took reported apart as `compile_s`); fast2: a higher learning rate, alone and with fewer epochs,
-  and the narrower net with it;
-- crop: the net on the middle of the picture only (`fast_cnn(crop=...)`: MNIST's digits fill a 20x20 box in the
-  middle), and AdamW with the public recipe's faster-forgetting betas (0.7, 0.9), which made fewer epochs enough:
-  this study chose today's `FAST_RECIPE` with `fast_cnn(crop=4)`;
-- mid, mid2 to mid7: recipes that might reach 99.5% within 3x (mid3: `best_cnn` on the middle 20x20 with
-  the fast recipe's betas, for a few epochs; mid4: the same in bf16, on the middle 24x24 or the whole picture; mid5:
-  larger batches, a higher learning rate, fewer epochs: 2.75 epochs; mid6: that recipe on augmented digits, a milder
-  `RandomAffine` than `BEST_RECIPE`'s, switched off for the last part of training (`until`): mild augmentation
-  off for the last 20% is bench/fast_mnist.py's `MID_RECIPE`; mid7: that choice for fewer epochs);
-- best: `best_cnn` for twice the epochs, with and without an exponential moving average of the weights
-  (`WeightEMA`); best2: those 16 epochs with the augmentation switched off for the last 10% of the batches,
-  and `best_cnn` on the middle 20x20 for 32 epochs, switched off likewise: bench/fast_mnist.py's `LONG_RECIPE`.
-
-Results go to bench/results/speed_study.json (one key per study; a run of one study keeps the others). Every
-candidate and the public recipe train on `--device` (default: `pick_device()`'s choice, a GPU if there is one);
-a run on a GPU goes to speed_study_gpu.json instead (Apple's: speed_study_mps.json), so the CPU's studies stay.
+Each study is a list of candidates (`candidates()`), trained in turn for every seed after the public recipe on the
+same seed, so that every time is a ratio measured side by side. Writes bench/results/speed_study.json (one key per
+study; a run of one study keeps the others), or speed_study_gpu.json (Apple's GPU: speed_study_mps.json) for a run on
+a GPU. See bench/README.md for the studies and what each one chose.
 
     python bench/speed_study.py                        # crop and mid2, 3 and 2 seeds: about 6 minutes on two idle cores
-    python bench/speed_study.py --only fast            # about 3 minutes
-    python bench/speed_study.py --only fast2           # about 2 minutes
-    python bench/speed_study.py --only mid             # about 4 minutes
-    python bench/speed_study.py --only mid3            # about 4 minutes
-    python bench/speed_study.py --only mid4            # about 4 minutes
-    python bench/speed_study.py --only mid5            # about 4 minutes
-    python bench/speed_study.py --only mid6            # about 9 minutes
-    python bench/speed_study.py --only mid7            # about 5 minutes
-    python bench/speed_study.py --only best --seeds 0  # about 9 minutes
-    python bench/speed_study.py --only best2           # about 13 minutes
+    python bench/speed_study.py --only mid6            # one study (fast, fast2, crop, mid to mid7, best, best2)
+    python bench/speed_study.py --only best --seeds 0  # other seeds
 """
-import argparse, json, platform, statistics, sys, time, warnings
+import argparse, json, statistics, sys, time, warnings
 from functools import partial
 from pathlib import Path
 import torch
-sys.path.insert(0, str(Path(__file__).parent))
-from fast_mnist import matmul_gflops, result_file, train_public_fast, warm_up
 from digitlab.learner import MiniCallback
 from digitlab.loaders import device_name, pick_device, sync_device
 from digitlab.models import best_cnn, fast_cnn, fast_net
-from digitlab.recipes import BEST_RECIPE, FAST_RECIPE, train_cnn
+from digitlab.recipes import BEST_RECIPE, FAST_RECIPE, RECIPES, train_cnn
+from digitlab.results import matmul_gflops
+from common import RESULTS, machine, save_json
+from fast_mnist import result_file, train_public_fast, warm_up
 
 class Compiled(MiniCallback):
-    "Train through `torch.compile(model)`: compiled before training for both batch shapes the run will see; `compile_s` says how long that took"
+    """Train through `torch.compile(model)`: compiled before training for both batch shapes the run will see;
+    `compile_s` says how long that took"""
     order = -30
     def before_fit(self):
         learn = self.learn
         self.orig, compiled = learn.model, torch.compile(learn.model, dynamic=False)
-        state = {k: v.clone() for k, v in self.orig.state_dict().items()}   # the warm-up must not move the weights or the BN statistics
+        # the warm-up must not move the weights or the BN statistics
+        state = {k: v.clone() for k, v in self.orig.state_dict().items()}
         x, y = learn.train_dl.tensors[:2]
         shapes = {learn.train_dl.bs} | ({learn.train_dl.n % learn.train_dl.bs} - {0})
         t = time.perf_counter()
@@ -70,10 +41,12 @@ class Compiled(MiniCallback):
     def after_fit(self): self.learn.model = self.orig
 
 class WeightEMA(MiniCallback):
-    "Keep an exponential moving average of the weights and BN statistics, updated every `every` steps; the model ends with the average"
+    """Keep an exponential moving average of the weights and BN statistics, updated every `every` steps; the model
+    ends with the average"""
     order = 5
     def __init__(self, decay=0.99, every=5): self.decay, self.every = decay, every
-    def before_fit(self): self.avg, self.n = {k: v.detach().clone() for k, v in self.learn.model.state_dict().items()}, 0
+    def before_fit(self):
+        self.avg, self.n = {k: v.detach().clone() for k, v in self.learn.model.state_dict().items()}, 0
     def after_step(self):
         self.n += 1
         if self.n % self.every: return
@@ -84,17 +57,20 @@ class WeightEMA(MiniCallback):
     def after_fit(self): self.learn.model.load_state_dict(self.avg)
 
 narrow_cnn = partial(fast_cnn, widths=(24, 24, 48))   # `fast_cnn` with 24, 24, 48 channels instead of 32, 32, 64
-middle24, middle20 = partial(fast_cnn, crop=2), partial(fast_cnn, crop=4)   # the net on the middle 24x24 or 20x20 pixels
+# the net on the middle 24x24 or 20x20 pixels
+middle24, middle20 = partial(fast_cnn, crop=2), partial(fast_cnn, crop=4)
 wide20 = partial(fast_cnn, widths=(48, 64, 128), crop=4)
 best20 = partial(best_cnn, crop=4)   # `best_cnn` on the middle 20x20 pixels
 best24 = partial(best_cnn, crop=2)   # `best_cnn` on the middle 24x24 pixels
-FIRST_FAST = dict(epochs=1.1, lr=0.02, bs=128)   # the fast recipe the studies started from ('current' in fast, fast2 and mid)
+# the fast recipe the studies started from ('current' in fast, fast2 and mid)
+FIRST_FAST = dict(epochs=1.1, lr=0.02, bs=128)
 
 def candidates():
     "{study: [(name, net builder, recipe, callback builders)]}"
     f, n = FIRST_FAST, FAST_RECIPE
-    m, mild = dict(n, epochs=2.75, bs=256, lr=0.03), dict(degrees=5, scale=0.05, shift=0.05)   # mid5's choice; a gentler `RandomAffine`
-    chosen = dict(m, augment=dict(mild, until=0.8))   # mid6's choice, bench/fast_mnist.py's `MID_RECIPE`
+    # mid5's choice; a gentler `MiniAugment`
+    m, mild = dict(n, epochs=2.75, bs=256, lr=0.03), dict(degrees=5, scale=0.05, shift=0.05)
+    chosen = RECIPES['mid'][1]   # mid6's choice: `m` on `mild` augmentation, off for the last 20% of the batches
     return dict(
         fast=[('current', fast_cnn, f, ()),
               ('batches of 256, lr 0.03', fast_cnn, dict(f, bs=256, lr=0.03), ()),
@@ -106,7 +82,8 @@ def candidates():
                ('lr 0.04', fast_cnn, dict(f, lr=0.04), ()),
                ('lr 0.04, 0.9 epochs', fast_cnn, dict(f, lr=0.04, epochs=0.9), ()),
                ('narrow net, lr 0.04', narrow_cnn, dict(f, lr=0.04), ()),
-               ('narrow net, lr 0.04, 1.3 epochs, batches of 256', narrow_cnn, dict(f, lr=0.04, epochs=1.3, bs=256), ())],
+               ('narrow net, lr 0.04, 1.3 epochs, batches of 256', narrow_cnn,
+                dict(f, lr=0.04, epochs=1.3, bs=256), ())],
         crop=[('first recipe (1.1 epochs)', fast_cnn, f, ()),
               ('middle 24x24', middle24, f, ()),
               ('middle 20x20', middle20, f, ()),
@@ -125,14 +102,21 @@ def candidates():
               ('48, 64, 128 channels, 4 epochs, augmented', wide20, dict(n, epochs=4, augment=True), ())],
         mid3=[('best_cnn, middle 20x20, betas (0.7, 0.9), 2.5 epochs', best20, dict(n, epochs=2.5), ()),
               ('best_cnn, middle 20x20, betas (0.7, 0.9), 3 epochs', best20, dict(n, epochs=3), ()),
-              ('best_cnn, middle 20x20, betas (0.7, 0.9), 3 epochs, batches of 256, lr 0.03', best20, dict(n, epochs=3, bs=256, lr=0.03), ()),
-              ('best_cnn, middle 20x20, betas (0.7, 0.9), 3 epochs, augmented', best20, dict(n, epochs=3, augment=True), ())],
-        mid4=[('best_cnn, middle 20x20, 3 epochs, batches of 256 (mid3)', best20, dict(n, epochs=3, bs=256, lr=0.03), ()),
+              ('best_cnn, middle 20x20, betas (0.7, 0.9), 3 epochs, batches of 256, lr 0.03', best20,
+               dict(n, epochs=3, bs=256, lr=0.03), ()),
+              ('best_cnn, middle 20x20, betas (0.7, 0.9), 3 epochs, augmented', best20,
+               dict(n, epochs=3, augment=True), ())],
+        mid4=[('best_cnn, middle 20x20, 3 epochs, batches of 256 (mid3)', best20,
+               dict(n, epochs=3, bs=256, lr=0.03), ()),
               ('the same in bf16', best20, dict(n, epochs=3, bs=256, lr=0.03, bf16=True), ()),
-              ('best_cnn, middle 24x24, 3 epochs, batches of 256, bf16', best24, dict(n, epochs=3, bs=256, lr=0.03, bf16=True), ()),
-              ('best_cnn, full picture, 2.5 epochs, batches of 256, bf16', best_cnn, dict(n, epochs=2.5, bs=256, lr=0.03, bf16=True), ()),
-              ('best_cnn, middle 20x20, 3.5 epochs, batches of 256, bf16', best20, dict(n, epochs=3.5, bs=256, lr=0.03, bf16=True), ())],
-        mid5=[('best_cnn, middle 20x20, 3 epochs, batches of 256 (mid3)', best20, dict(n, epochs=3, bs=256, lr=0.03), ()),
+              ('best_cnn, middle 24x24, 3 epochs, batches of 256, bf16', best24,
+               dict(n, epochs=3, bs=256, lr=0.03, bf16=True), ()),
+              ('best_cnn, full picture, 2.5 epochs, batches of 256, bf16', best_cnn,
+               dict(n, epochs=2.5, bs=256, lr=0.03, bf16=True), ()),
+              ('best_cnn, middle 20x20, 3.5 epochs, batches of 256, bf16', best20,
+               dict(n, epochs=3.5, bs=256, lr=0.03, bf16=True), ())],
+        mid5=[('best_cnn, middle 20x20, 3 epochs, batches of 256 (mid3)', best20,
+               dict(n, epochs=3, bs=256, lr=0.03), ()),
               ('batches of 512, lr 0.04', best20, dict(n, epochs=3, bs=512, lr=0.04), ()),
               ('2.75 epochs', best20, dict(n, epochs=2.75, bs=256, lr=0.03), ()),
               ('lr 0.04', best20, dict(n, epochs=3, bs=256, lr=0.04), ()),
@@ -151,44 +135,53 @@ def candidates():
               ('2.25 epochs', best20, dict(chosen, epochs=2.25), ())],
         best=[('best_cnn, 16 epochs', best_cnn, dict(BEST_RECIPE, epochs=16), ()),
               ('best_cnn, 16 epochs, weight EMA', best_cnn, dict(BEST_RECIPE, epochs=16), (WeightEMA,))],
-        best2=[('best_cnn, 16 epochs, augmentation off for the last 10%', best_cnn, dict(BEST_RECIPE, epochs=16, augment=dict(until=0.9)), ()),
-               ('best_cnn, middle 20x20, 32 epochs, augmentation off for the last 10%', best20, dict(BEST_RECIPE, epochs=32, augment=dict(until=0.9)), ())])
+        best2=[('best_cnn, 16 epochs, augmentation off for the last 10%', best_cnn,
+                dict(BEST_RECIPE, epochs=16, augment=dict(until=0.9)), ()),
+               # best2's choice
+               ('best_cnn, middle 20x20, 32 epochs, augmentation off for the last 10%', best20,
+                RECIPES['long'][1], ())])
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--only', choices=list(candidates()), nargs='+', default=['crop', 'mid2'])
-    p.add_argument('--seeds', type=int, nargs='+', help='default: 0 1 2 for crop, mid6 and mid7 (their results chose recipes of bench/fast_mnist.py), 0 1 for the others')
-    p.add_argument('--device', help='where everything trains: cpu, cuda, mps; default: a GPU if there is one, else the CPU')
-    p.add_argument('--out', help='default: bench/results/speed_study.json, or speed_study_gpu.json (_mps) for a run on a GPU')
+    p.add_argument('--seeds', type=int, nargs='+', help='default: 0 1 2 for crop, mid6 and mid7 (their results '
+                   'chose recipes of bench/fast_mnist.py), 0 1 for the others')
+    p.add_argument('--device',
+                   help='where everything trains: cpu, cuda, mps; default: a GPU if there is one, else the CPU')
+    p.add_argument('--out',
+                   help='default: bench/results/speed_study.json, or speed_study_gpu.json (_mps) for a run on a GPU')
     args = p.parse_args()
     warnings.filterwarnings('ignore')
-    from fastcore.xtras import atomic_save
     from digitlab.loaders import cnn_tensors
     dev = pick_device(args.device)
     gflops = matmul_gflops(device=dev)
-    print(f"machine: {torch.get_num_threads()} torch threads, {gflops:.0f} GFLOP/s float32 matmul there; training on {device_name(dev)}", flush=True)
+    print(f"machine: {torch.get_num_threads()} torch threads, {gflops:.0f} GFLOP/s float32 matmul there; "
+          f"training on {device_name(dev)}", flush=True)
     data = (*cnn_tensors('fit'), *cnn_tensors('valid'))
-    out = Path(args.out or Path(__file__).parent/'results'/result_file(dev, stem='speed_study'))
+    out = Path(args.out or RESULTS/result_file(dev, stem='speed_study'))
     record = json.loads(out.read_text()) if out.exists() else {}
     for study in args.only:
         rows = {'public fast': []} | {name: [] for name, *_ in candidates()[study]}
         seeds = args.seeds or ([0, 1, 2] if study in ('crop', 'mid6', 'mid7') else [0, 1])
         warm_up([lambda s, d: train_public_fast(s, d, device=dev)] +
-                [lambda s, d, make=make, recipe=recipe: train_cnn(make(), data=d, seed=s, progress=False, device=dev, **recipe)
+                [lambda s, d, make=make, recipe=recipe:
+                    train_cnn(make(), data=d, seed=s, progress=False, device=dev, **recipe)
                  for _, make, recipe, _ in candidates()[study]], data, dev)
         for s in seeds:
             pub = train_public_fast(s, data, device=dev); rows['public fast'].append(dict(pub, ratio=1.))
-            print(f"{study} seed {s}: {'public fast':32s} {pub['accuracy']:.4f} validation accuracy, {pub['seconds']:6.1f} s", flush=True)
+            print(f"{study} seed {s}: {'public fast':32s} {pub['accuracy']:.4f} validation accuracy, "
+                  f"{pub['seconds']:6.1f} s", flush=True)
             for name, make, recipe, cbs in candidates()[study]:
                 cbs = [c() for c in cbs]
-                r = train_cnn(make(), data=data, seed=s, progress=False, cbs=cbs, device=dev, **recipe); r.pop('model')
+                r = train_cnn(make(), data=data, seed=s, progress=False, cbs=cbs, device=dev, **recipe)
+                r.pop('model')
                 r['ratio'] = r['seconds']/pub['seconds']
                 for c in cbs:
                     if hasattr(c, 'compile_s'): r['compile_s'] = c.compile_s
                 rows[name].append(r)
                 extra = f" (+{r['compile_s']:.1f} s compiling)" if 'compile_s' in r else ''
-                print(f"{study} seed {s}: {name:32s} {r['accuracy']:.4f} validation accuracy, {r['seconds']:6.1f} s{extra}, "
-                      f"{r['ratio']:.2f}x", flush=True)
+                print(f"{study} seed {s}: {name:32s} {r['accuracy']:.4f} validation accuracy, "
+                      f"{r['seconds']:6.1f} s{extra}, {r['ratio']:.2f}x", flush=True)
         summary = {}
         for name, rs in rows.items():
             accs, ratios = [r['accuracy'] for r in rs], [r['ratio'] for r in rs]
@@ -196,9 +189,9 @@ def main():
                                  ratio_mean=statistics.mean(ratios), ratio_max=max(ratios))
             print(f"{study}: {name:32s} validation accuracy {statistics.mean(accs):.4f} (min {min(accs):.4f}); "
                   f"time {statistics.mean(ratios):.2f}x the public recipe's (max {max(ratios):.2f}x)", flush=True)
-        record[study] = dict(seeds=seeds, candidates=summary, device=device_name(dev), matmul_gflops=round(gflops), when=time.strftime('%Y-%m-%d %H:%M'),
-                             torch=torch.__version__, python=platform.python_version())
-        with atomic_save(out, 'w') as f: json.dump(record, f, indent=1)
+        record[study] = dict(seeds=seeds, candidates=summary, device=device_name(dev), matmul_gflops=round(gflops),
+                             **machine('when', 'torch', 'python'))
+        save_json(out, record, indent=1, newline=False)
     print(f'wrote {out}')
     return 0
 

@@ -10,50 +10,11 @@ from __future__ import annotations
 import argparse, sys
 from pathlib import Path
 from typing import Annotated
-from fastcore.script import anno_parser
-from typing import TYPE_CHECKING
-if TYPE_CHECKING: import pandas as pd   # for a hint only: `--help` stays fast
+from fastcore.script import anno_parser, call_parse, parse_cli
 
 # %% auto #0
-__all__ = ['MODELS', 'DATA', 'COMMANDS', 'expected_counts', 'data_report', 'cmd_data', 'cmd_reproduce', 'positive', 'cmd_train',
-           'cmd_predict', 'cmd_app', 'command_parser', 'usage', 'main']
-
-# %% ../nbs/17_cli.ipynb #7a34c93f
-def expected_counts(arrays:dict, # {'train': (images, labels), 'test': ...}, as `mnist_arrays` gives them
-                   ) -> "pd.DataFrame": # digits per (folder, split) row, one column per digit
-    "Digits per folder that MNIST_SAMPLE and `mnist_png` should hold, given the `arrays` they are built from"
-    import numpy as np, pandas as pd
-    per = {s: np.bincount(y, minlength=10) for s, (_, y) in arrays.items()}
-    rows = {('mnist_sample', 'train'): {d: per['train'][d] for d in (3, 7)},
-            ('mnist_sample', 'valid'): {d: per['test'][d] for d in (3, 7)},
-            ('mnist_png', 'training'): dict(enumerate(per['train'])),
-            ('mnist_png', 'testing'): dict(enumerate(per['test']))}
-    df = pd.DataFrame.from_dict(rows, orient='index').fillna(0).astype(int)
-    return df.sort_index(axis=1).rename_axis(['folder', 'split'])
-
-# %% ../nbs/17_cli.ipynb #5d45a9bf
-def data_report(build:bool=True, # build what is missing; False only looks
-               ) -> tuple: # counts found (a DataFrame, one row per folder and split) and the problems seen
-    "Count the digits of MNIST_SAMPLE and `mnist_png` and compare them with the arrays, building them first if `build`"
-    import pandas as pd
-    from digitlab.data import data_path, folder_counts, mnist_arrays, mnist_full, mnist_sample, short_path
-    if build: mnist_sample(verbose=False); mnist_full(verbose=False)
-    arrays_dir, problems = data_path()/'mnist_arrays', []
-    if not arrays_dir.exists():
-        return pd.DataFrame(), [f"{short_path(arrays_dir)} is missing: run `digitlab data` to build it"]
-    want = expected_counts(mnist_arrays())
-    found = {}
-    for name in ('mnist_sample', 'mnist_png'):
-        p = data_path()/name
-        if not p.exists(): problems.append(f"{short_path(p)} is missing: run `digitlab data` to build it"); continue
-        for split, row in folder_counts(p).iterrows(): found[(name, split)] = row
-    got = pd.DataFrame.from_dict(found, orient='index').reindex(index=want.index, columns=want.columns)
-    got = got.fillna(0).astype(int)
-    for (name, split), row in want.iterrows():
-        if (name, split) in found and not (got.loc[(name, split), row.index] == row).all():
-            problems.append(f"{short_path(data_path()/name/split)}: digit counts "
-                            f"{got.loc[(name, split), row.index].tolist()}, expected {row.tolist()}")
-    return got.rename_axis(['folder', 'split']), problems
+__all__ = ['RECIPE_NAMES', 'DATA', 'COMMANDS', 'cmd_data', 'cmd_reproduce', 'positive', 'cmd_train', 'cmd_predict', 'cmd_app',
+           'command_parser', 'usage', 'main']
 
 # %% ../nbs/17_cli.ipynb #089dba7d
 def _rebuild():
@@ -62,12 +23,13 @@ def _rebuild():
     for name in ('mnist_sample', 'mnist_png', 'mnist_arrays'):
         if remove_built(data_path()/name): print(f"removed {short_path(data_path()/name)}")
 
+@call_parse
 def cmd_data(verify:bool=False, # only check the folders that are there; build nothing
              rebuild:bool=False, # remove the folders digitlab built, then build them again
             ) -> int: # 0, or 1 when a folder is missing or holds the wrong digits
     "Build MNIST where fastai looks for it, or only check it; print each folder, its source and its counts"
     import contextlib
-    from digitlab.data import data_path, data_source, mnist_full, mnist_sample, short_path
+    from digitlab.data import data_path, data_report, data_source, mnist_full, mnist_sample, short_path
     if rebuild: _rebuild()
     if not verify:
         with contextlib.redirect_stdout(sys.stderr):   # the build's progress bars
@@ -84,6 +46,7 @@ def cmd_data(verify:bool=False, # only check the folders that are there; build n
     return 1 if problems else 0
 
 # %% ../nbs/17_cli.ipynb #73505a21
+@call_parse
 def cmd_reproduce(quick:bool=False, # the short version: fewer epochs for the long experiments, lower floors
                   out:Path='digitlab-results', # folder for results.json, results.md and results.png
                   no_progress:bool=False, # no progress bar, only the table
@@ -102,8 +65,9 @@ def cmd_reproduce(quick:bool=False, # the short version: fewer epochs for the lo
     return 0 if df.passed.all() else 1
 
 # %% ../nbs/17_cli.ipynb #6524f886
-MODELS = ('linear', 'mlp', 'cnn', 'resnet18')   # the keys of `ARCHS`, named here so that `--help` needs no torch
-DATA = ('full', 'sample')                        # the keys of `DATA_SETS`, likewise
+# the keys of `RECIPES` and of `DATA_SETS`, written out so that `--help` needs no torch
+RECIPE_NAMES = ('linear', 'mlp', 'cnn', 'resnet18', 'fast', 'best', 'mid', 'long')
+DATA = ('full', 'sample')
 
 def positive(s:str, # the text given on the command line
             ) -> float:
@@ -113,25 +77,27 @@ def positive(s:str, # the text given on the command line
     if v <= 0: raise argparse.ArgumentTypeError(f"{s} is not positive")
     return v
 
+@call_parse
 def cmd_train(data:Annotated[str, dict(choices=DATA)]='full', # sample: 3s and 7s; full: all ten digits
-              model:Annotated[str, dict(choices=MODELS)]='cnn', # the architecture
+              recipe:Annotated[str, dict(choices=RECIPE_NAMES)]='cnn', # the net and how it trains (`RECIPES`)
               epochs:positive=None, # epochs, may be fractional (default: the model's recipe)
               lr:positive=None, # peak learning rate (default: the model's recipe)
               seed:int=0, # seeds weights, shuffling and augmentation
-              out:str=None, # a file, or a folder to save digitlab_<model>_<data>.pt in (default: the current folder)
+              out:str=None, # a file, or a folder to save digitlab_<recipe>_<data>.pt in (default: the current folder)
              ) -> int: # 0 once saved
     "Train a digit classifier and save it with what `digitlab predict` needs"
     import contextlib
     from digitlab.inference import train_digit_model
     out = Path(out or '.')
-    if out.is_dir(): out = out/f'digitlab_{model}_{data}.pt'
+    if out.is_dir(): out = out/f'digitlab_{recipe}_{data}.pt'
     # progress on stderr
-    with contextlib.redirect_stdout(sys.stderr): m = train_digit_model(model, data, epochs=epochs, lr=lr, seed=seed)
+    with contextlib.redirect_stdout(sys.stderr): m = train_digit_model(recipe, data, epochs=epochs, lr=lr, seed=seed)
     out = m.save(out)
     print(f"{m}\nsaved to {out}\nuse it with: digitlab predict IMAGE... --model {out}")
     return 0
 
 # %% ../nbs/17_cli.ipynb #b028890a
+@call_parse
 def cmd_predict(*images:Annotated[str, dict(nargs='+', metavar='IMAGE')], # image files: PNG, JPEG, any Pillow reads
                 model:str=None, # a model saved by `digitlab train` (default: the course's default model)
                 json:bool=False, # print one JSON document instead of a line per image
@@ -154,6 +120,7 @@ def cmd_predict(*images:Annotated[str, dict(nargs='+', metavar='IMAGE')], # imag
     return 1 if bad else 0
 
 # %% ../nbs/17_cli.ipynb #1e6c2e4b
+@call_parse
 def cmd_app(port:int=7860, # the port to listen on
             host:str='127.0.0.1', # the address to listen on: 127.0.0.1 for this computer only, 0.0.0.0 for the network
             model:str=None, # a model saved by `digitlab train` (default: the course's default model)
@@ -183,24 +150,21 @@ examples:
   digitlab reproduce                  # everything, as the lessons do it
   digitlab reproduce --quick --out results"""
 
-_TRAIN_HELP = """Models: linear (one layer), mlp (two layers, 128 hidden units), cnn (the course's fast CNN, trained on
-randomly rotated, scaled and shifted digits), resnet18 (from scratch). Data: sample (3s and 7s, as in
-the book's chapter) or full (all ten digits). Each model has a recipe (epochs, learning rate) that
---epochs and --lr override; training is one-cycle AdamW on MNIST's images scaled to mean 0, std 1.
+_TRAIN_HELP = """Recipes (a net and how it trains): linear (one layer), mlp (two layers, 128 hidden units), cnn (the
+course's default CNN, trained on randomly rotated, scaled and shifted digits), resnet18 (from scratch), and
+lesson 13's and appendix A4's CNN recipes: fast (time to 99%), best, mid and long. Data: sample (3s and 7s,
+as in the book's chapter) or full (all ten digits). --epochs and --lr override the recipe's; training is
+one-cycle AdamW on MNIST's images scaled to mean 0, std 1.
 It runs on a GPU when there is one (CUDA, or Apple's MPS), on the CPU otherwise, and says which first;
 DIGITLAB_DEVICE=cpu (or cuda:1, mps) chooses.
 
 examples:
-  digitlab train --data full --model cnn                  # under a minute on a laptop CPU
-  digitlab train --data sample --model linear --epochs 1 --out lin37.pt
-  digitlab train --data full --model resnet18 --epochs 1 --lr 0.01"""
+  digitlab train --data full --recipe cnn                  # under a minute on a laptop CPU
+  digitlab train --data sample --recipe linear --epochs 1 --out lin37.pt
+  digitlab train --data full --recipe resnet18 --epochs 1 --lr 0.01"""
 
-_PREDICT_HELP = """Each image is first made to look like an MNIST digit, the way MNIST itself was made:
-  1. grey levels; transparent parts count as white paper;
-  2. ink as the high value, as in MNIST: if the image's border (taken to be paper) is light, it is inverted;
-  3. the paper set to 0 and the strongest ink to 1; specks of dust and anything far from the strokes dropped;
-  4. the digit cropped to its ink and fitted into a 20x20 box, aspect ratio kept;
-  5. placed in a 28x28 image with its centre of mass at the centre.
+_PREDICT_HELP = """Each image is first made to look like an MNIST digit, the way MNIST itself was made (lesson 14): grey
+levels, ink bright on dark paper, specks dropped, the digit fitted into a 20x20 box and centred in 28x28.
 Files that are not images, or are damaged, are reported on stderr by name; the others are still read,
 and the exit code is then 1. Without --model, the course's default model is used; the first time, it is
 trained once (under a minute on a CPU) and cached in fastai's model folder.
@@ -228,7 +192,7 @@ _EPILOGS = {'data': _DATA_HELP, 'reproduce': _REPRODUCE_HELP, 'train': _TRAIN_HE
 
 def command_parser(name:str, # a key of `COMMANDS`
                   ) -> argparse.ArgumentParser:
-    "The parser of `digitlab name`: fastcore's `anno_parser` of its function, with the command's notes and examples"
+    "The parser `digitlab name --help` shows: fastcore's `anno_parser` of its function, with notes and examples"
     p = anno_parser(COMMANDS[name], prog=f'digitlab {name}')
     p.epilog, p.formatter_class = _EPILOGS[name], argparse.RawDescriptionHelpFormatter
     return p
@@ -251,9 +215,14 @@ def main(argv:list|None=None, # the arguments after `digitlab`; default `sys.arg
     if name not in COMMANDS:
         print(f"digitlab: error: unknown command {name!r}; choose one of {', '.join(COMMANDS)}", file=sys.stderr)
         return 2
-    args = vars(command_parser(name).parse_args(rest))
-    for k in ('pdb', 'xtra'): args.pop(k, None)   # fastcore's own hidden options
-    try: return COMMANDS[name](*args.pop('images', ()), **args)
+    if {'-h', '--help'} & set(rest):
+        command_parser(name).print_help()
+        return 0
+    # fastcore reads the command line as `call_parse` does when the function's own script runs
+    argv0, sys.argv = sys.argv, [f'digitlab {name}', *rest]
+    try: pargs, kwargs, _ = parse_cli(COMMANDS[name])
+    finally: sys.argv = argv0
+    try: return COMMANDS[name](*pargs, **kwargs)
     # a file we could not read or write, a damaged one, bad data (MNISTDataError, DigitModelError)
     except (OSError, ValueError) as e:
         print(f"digitlab {name}: error: {e}", file=sys.stderr)

@@ -7,7 +7,7 @@ Docs: https://digitlab.github.io/digitlab/a2_data.html.md"""
 
 # %% ../nbs/a2_data.ipynb #f01d0a03
 from __future__ import annotations
-import json, os, shutil, signal, tempfile, uuid
+import json, os, shutil, uuid
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np, torch
 import pandas as pd
 from filelock import FileLock
-from fastai.data.external import URLs, fastai_cfg, fastai_path
-from fastcore.xtras import atomic_save, modified_env
+from fastai.data.external import URLs, fastai_path
+from fastcore.xtras import atomic_save
 from fastai.torch_core import show_image, subplots
 from fastprogress.fastprogress import progress_bar
 from PIL import Image
@@ -24,7 +24,7 @@ from .idx import MNIST_CREDIT, check_mnist_files, idx_dir, mnist_package_dir, re
 
 # %% auto #0
 __all__ = ['data_path', 'remove_built', 'data_source', 'short_path', 'mnist_arrays', 'mnist_sample', 'mnist_full',
-           'folder_counts', 'load_mnist', 'show_digits', 'scratch_home']
+           'folder_counts', 'expected_counts', 'data_report', 'load_mnist', 'show_digits']
 
 # %% ../nbs/a2_data.ipynb #5ef0e68f
 def data_path() -> Path:
@@ -137,18 +137,13 @@ def mnist_arrays(verbose:bool=False, # print which source served
     return _arrays()
 
 # %% ../nbs/a2_data.ipynb #6ab861ec
-_KILL_AT = 'DIGITLAB_TEST_KILL_AT'   # a test hook: the interrupted-build test makes the build kill itself here
-
 def _write_pngs(arrays:dict, dest:Path, layout:dict, what:str) -> list:
     "Write the digits of `arrays` as PNGs under `dest` following `layout`; the (name, digit) pairs written"
     jobs = [(f'{sub}/{d}/{i}.png', arrays[split][0][i], d)
             for split, (sub, digits) in layout.items() for d in digits
             for i in np.flatnonzero(arrays[split][1] == d)]
     for d in {n.rsplit('/', 1)[0] for n, _, _ in jobs}: (dest/d).mkdir(parents=True, exist_ok=True)
-    kill_at = int(os.environ.get(_KILL_AT, 0))
-    for k, (name, im, _) in enumerate(_progress(jobs, f'writing {what}')):
-        if k == kill_at > 0: os.kill(os.getpid(), signal.SIGKILL)
-        Image.fromarray(im).save(dest/name, compress_level=1)
+    for name, im, _ in _progress(jobs, f'writing {what}'): Image.fromarray(im).save(dest/name, compress_level=1)
     return [(n, d) for n, _, d in jobs]
 
 def _build_folder(url:str, layout:dict, verbose:bool, csv:bool=False) -> Path:
@@ -187,6 +182,41 @@ def folder_counts(path:Path, # a folder of `split/digit/*.png`, as `mnist_sample
               for s in sorted(path.iterdir()) if s.is_dir() for d in s.iterdir() if d.is_dir() and d.name.isdigit()}
     return pd.Series(counts).unstack(fill_value=0).rename_axis(index='split', columns='digit')
 
+# %% ../nbs/a2_data.ipynb #3d71607a
+def expected_counts(arrays:dict, # {'train': (images, labels), 'test': ...}, as `mnist_arrays` gives them
+                   ) -> pd.DataFrame: # digits per (folder, split) row, one column per digit
+    "Digits per folder that MNIST_SAMPLE and `mnist_png` should hold, given the `arrays` they are built from"
+    per = {s: np.bincount(y, minlength=10) for s, (_, y) in arrays.items()}
+    rows = {('mnist_sample', 'train'): {d: per['train'][d] for d in (3, 7)},
+            ('mnist_sample', 'valid'): {d: per['test'][d] for d in (3, 7)},
+            ('mnist_png', 'training'): dict(enumerate(per['train'])),
+            ('mnist_png', 'testing'): dict(enumerate(per['test']))}
+    df = pd.DataFrame.from_dict(rows, orient='index').fillna(0).astype(int)
+    return df.sort_index(axis=1).rename_axis(['folder', 'split'])
+
+# %% ../nbs/a2_data.ipynb #bb58a897
+def data_report(build:bool=True, # build what is missing; False only looks
+               ) -> tuple: # counts found (a DataFrame, one row per folder and split) and the problems seen
+    "Count the digits of MNIST_SAMPLE and `mnist_png` and compare them with the arrays, building them first if `build`"
+    if build:
+        for f in (mnist_sample, mnist_full): f(verbose=False)
+    arrays_dir, problems = data_path()/'mnist_arrays', []
+    if not arrays_dir.exists():
+        return pd.DataFrame(), [f"{short_path(arrays_dir)} is missing: run `digitlab data` to build it"]
+    want = expected_counts(mnist_arrays())
+    found = {}
+    for name in ('mnist_sample', 'mnist_png'):
+        p = data_path()/name
+        if p.exists(): found.update({(name, split): row for split, row in folder_counts(p).iterrows()})
+        else: problems.append(f"{short_path(p)} is missing: run `digitlab data` to build it")
+    got = pd.DataFrame.from_dict(found, orient='index').reindex(index=want.index, columns=want.columns)
+    got = got.fillna(0).astype(int)
+    for (name, split), row in want.iterrows():
+        if (name, split) in found and not (got.loc[(name, split), row.index] == row).all():
+            problems.append(f"{short_path(data_path()/name/split)}: digit counts "
+                            f"{got.loc[(name, split), row.index].tolist()}, expected {row.tolist()}")
+    return got.rename_axis(['folder', 'split']), problems
+
 # %% ../nbs/a2_data.ipynb #d207714c
 def load_mnist(split:str='train', # 'train' (60,000 digits) or 'test' (10,000); 'valid', as in MNIST_SAMPLE, is 'test'
                digits=None, # the digits to keep, for example (3, 7); None keeps all ten
@@ -218,17 +248,3 @@ def show_digits(x, # images, (N, 28, 28): a tensor or an array
     for i, ax in enumerate(axs.flat):
         if i < n: show_image(x[i], ax=ax, cmap='Greys', title=None if y is None else str(int(y[i])))
         else: ax.axis('off')
-
-# %% ../nbs/a2_data.ipynb #66d95a92
-@contextmanager
-def scratch_home(*delete, # environment variables to remove for the block
-                 **env, # environment variables to set for the block
-                ):
-    "A new, empty `FASTAI_HOME` for the block (removed afterwards), with `env` set and `delete` removed"
-    home = Path(tempfile.mkdtemp(prefix='fastai_home-'))
-    try:
-        with modified_env(*delete, FASTAI_HOME=str(home), **env):
-            fastai_cfg.cache_clear()
-            try: yield home
-            finally: fastai_cfg.cache_clear()
-    finally: shutil.rmtree(home, ignore_errors=True)

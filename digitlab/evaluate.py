@@ -13,7 +13,7 @@ __all__ = ['TTA_SHIFTS', 'shift_images', 'cnn_probs', 'confusion', 'plot_confusi
 # %% ../nbs/13_convnets.ipynb #a335a9c3
 import torch, torch.nn.functional as F, matplotlib.pyplot as plt
 from torch import nn
-from .loaders import MNIST_STATS
+from .loaders import BLANK
 
 # %% ../nbs/13_convnets.ipynb #a1ff21cf
 def shift_images(x:torch.Tensor, # normalised images (N, 1, H, W)
@@ -23,9 +23,8 @@ def shift_images(x:torch.Tensor, # normalised images (N, 1, H, W)
     "Normalised images (N, 1, H, W) moved `dx` pixels right and `dy` down (each -1, 0 or 1), blank pixels filling in"
     if max(abs(dx), abs(dy)) > 1: raise ValueError(f"shift_images moves by at most one pixel, not ({dx}, {dy})")
     if dx == dy == 0: return x
-    bg = -MNIST_STATS[0]/MNIST_STATS[1]
     h, w = x.shape[-2:]
-    return F.pad(x - bg, (1, 1, 1, 1))[..., 1-dy:1-dy+h, 1-dx:1-dx+w] + bg
+    return F.pad(x - BLANK, (1, 1, 1, 1))[..., 1-dy:1-dy+h, 1-dx:1-dx+w] + BLANK
 
 TTA_SHIFTS = ((0, 0), (1, 0), (-1, 0), (0, 1), (0, -1))   # the image itself and its four one-pixel moves
 

@@ -18,34 +18,34 @@ from fastai.data.external import fastai_path
 import digitlab
 from .data import short_path
 from .images import DigitImageError, mnistify
-from .loaders import MNIST_STATS, digit_tensors, pick_device
+from .loaders import digit_tensors, normalise, pick_device
 from .evaluate import cnn_probs
-from .recipes import ARCHS, train_cnn
+from .recipes import RECIPES, train_cnn
 
 # %% auto #0
 __all__ = ['DigitModelError', 'DigitModel', 'train_digit_model', 'default_model_path', 'default_model', 'predict_files']
 
 # %% ../nbs/14_your_digits.ipynb #bd87c197
 class DigitModelError(ValueError):
-    "A model file that cannot be used: not written by `DigitModel.save`, damaged, or for an unknown architecture"
+    "A model file that cannot be used: not written by `DigitModel.save`, damaged, or for a net `RECIPES` does not know"
 
 class DigitModel:
     "A trained digit classifier with its architecture's name, its class names and its training record"
-    def __init__(self, arch:str, # a key of `ARCHS`
+    def __init__(self, arch:str, # the net: a key of `RECIPES`
                  classes:list, # the class names, in the order of the model's outputs
                  model:nn.Module|None=None, # the trained net; None builds an untrained one of `arch`
                  meta:dict|None=None, # the training record: data, recipe, accuracy, seconds...
                 ):
-        if arch not in ARCHS: raise DigitModelError(f"unknown architecture {arch!r}; choose one of {', '.join(ARCHS)}")
+        if arch not in RECIPES: raise DigitModelError(f"unknown net {arch!r}; choose one of {', '.join(RECIPES)}")
         self.arch, self.classes, self.meta = arch, [str(c) for c in classes], dict(meta or {})
-        self.model = model if model is not None else ARCHS[arch][0](len(self.classes))
+        self.model = model if model is not None else RECIPES[arch][0](len(self.classes))
 
     def probs(self,
               x:torch.Tensor, # MNIST-style images (N, 28, 28) between 0 and 1
              ) -> torch.Tensor:
         """Class probabilities (N, classes) for MNIST-style images `x`, (N, 28, 28) between 0 and 1 (from `mnistify`),
         computed on `pick_device()`"""
-        x = ((x.float() - MNIST_STATS[0])/MNIST_STATS[1]).reshape(-1, 1, 28, 28)
+        x = normalise(x.float()).reshape(-1, 1, 28, 28)
         return cnn_probs(self.model.to(pick_device()), x)
 
     def predict(self,
@@ -69,9 +69,8 @@ def save(self:DigitModel,
         ) -> Path:
     "Write the model to `fname` (conventionally `.pt`), atomically: a reader never sees half a file"
     fname = Path(fname); fname.parent.mkdir(parents=True, exist_ok=True)
-    record = dict(format='digitlab-model', version=1, arch=self.arch, classes=self.classes,
-                  stats=list(MNIST_STATS), meta=self.meta,
-                  # a file that loads on any device
+    # the weights as CPU tensors: a file that loads on any device
+    record = dict(format='digitlab-model', version=1, arch=self.arch, classes=self.classes, meta=self.meta,
                   state_dict={k: v.cpu() for k, v in self.model.state_dict().items()})
     with atomic_save(fname) as f: torch.save(record, f)
     return fname
@@ -96,43 +95,43 @@ def load(cls:DigitModel,
     return m
 
 # %% ../nbs/14_your_digits.ipynb #6202c14e
-def train_digit_model(arch:str='cnn', # a key of `ARCHS`: linear, mlp, cnn or resnet18
+def train_digit_model(recipe:str='cnn', # a key of `RECIPES`: the net and how it trains
                       data:str='full', # 'full' (ten digits) or 'sample' (3s and 7s)
-                      epochs:float|None=None, # default: the architecture's recipe in `ARCHS`
+                      epochs:float|None=None, # default: the recipe's
                       lr:float|None=None, # peak learning rate; default: the recipe's
                       seed:int=0, # seeds the weights, the shuffling and the augmentation
                       progress:bool=True, # show a progress bar
                       hold_out:bool=True, # leave lesson 11's validation digits out, for later choices
                      ) -> DigitModel:
-    """Train a `DigitModel` of `arch` on `data` with `train_cnn`; its `meta` records the recipe, test accuracy and
-    seconds"""
-    if arch not in ARCHS: raise DigitModelError(f"unknown architecture {arch!r}; choose one of {', '.join(ARCHS)}")
-    make, recipe = ARCHS[arch]
-    recipe = {**recipe, **({'epochs': epochs} if epochs is not None else {}), **({'lr': lr} if lr is not None else {})}
-    if min(recipe['epochs'], recipe['lr']) <= 0:
-        raise ValueError(f"epochs and lr must be positive, got {recipe['epochs']} and {recipe['lr']}")
+    """Train a `DigitModel` with `recipe` on `data` with `train_cnn`; its `meta` records the settings, test accuracy
+    and seconds"""
+    if recipe not in RECIPES: raise DigitModelError(f"unknown recipe {recipe!r}; choose one of {', '.join(RECIPES)}")
+    make, settings = RECIPES[recipe]
+    settings = {**settings, **{k: v for k, v in dict(epochs=epochs, lr=lr).items() if v is not None}}
+    if min(settings['epochs'], settings['lr']) <= 0:
+        raise ValueError(f"epochs and lr must be positive, got {settings['epochs']} and {settings['lr']}")
     x, y, xt, yt, classes = digit_tensors(data, hold_out)
-    r = train_cnn(make(len(classes)), seed=seed, data=(x, y, xt, yt), progress=progress, **recipe)
-    meta = dict(data=data, hold_out=hold_out, **recipe, seed=seed, accuracy=round(r['accuracy'], 4),
+    r = train_cnn(make(len(classes)), seed=seed, data=(x, y, xt, yt), progress=progress, **settings)
+    meta = dict(data=data, hold_out=hold_out, **settings, seed=seed, accuracy=round(r['accuracy'], 4),
                 seconds=round(r['seconds'], 1),
                 trained=time.strftime("%Y-%m-%d"), digitlab=digitlab.__version__)
-    return DigitModel(arch, classes, r['model'], meta)
+    return DigitModel(recipe, classes, r['model'], meta)
 
 # %% ../nbs/14_your_digits.ipynb #54f280fe
 _FASTAI_CFG = threading.Lock()   # fastai writes its config on first use: two threads at once can read it half-written
 
-def default_model_path(arch:str='cnn', # a key of `ARCHS`
+def default_model_path(recipe:str='cnn', # a key of `RECIPES`
                       ) -> Path:
-    "Where `default_model` keeps the course's ten-digit model of `arch`: in fastai's model folder"
+    "Where `default_model` keeps the course's ten-digit model trained with `recipe`: in fastai's model folder"
     with _FASTAI_CFG: models = fastai_path('model')
-    return models/'digitlab'/f'digits_{arch}.pt'
+    return models/'digitlab'/f'digits_{recipe}.pt'
 
 def default_model(verbose:bool=True, # say when it trains, and where it saves
-                  arch:str='cnn', # a key of `ARCHS`: the `cnn` is the default model; the app keeps the others
+                  recipe:str='cnn', # a key of `RECIPES`: `cnn` is the default model; the app keeps two others
                  ) -> DigitModel:
-    """The course's ten-digit model of `arch`: loaded from `default_model_path`, or trained once with its recipe in
-    `ARCHS` and saved there"""
-    fn = default_model_path(arch)
+    """The course's ten-digit model trained with `recipe`: loaded from `default_model_path`, or trained once and
+    saved there"""
+    fn = default_model_path(recipe)
     fn.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(fn) + '.lock'):
         if fn.exists():
@@ -143,10 +142,10 @@ def default_model(verbose:bool=True, # say when it trains, and where it saves
                       file=sys.stderr)
             except DigitModelError as e: print(f"{e}; training a new one", file=sys.stderr)
         elif verbose:
-            n = ARCHS[arch][1]['epochs']
-            print(f"No trained model yet: training the {arch} ten-digit recipe once ({n} epochs); "
+            n = RECIPES[recipe][1]['epochs']
+            print(f"No trained model yet: training the {recipe} ten-digit recipe once ({n} epochs); "
                   f"it will be saved in {short_path(fn)}", file=sys.stderr)
-        m = train_digit_model(arch, 'full', progress=verbose)   # the validation digits stay new to it
+        m = train_digit_model(recipe, 'full', progress=verbose)   # the validation digits stay new to it
         m.save(fn)
         if verbose: print(f"trained in {m.meta['seconds']} s: {m.meta['accuracy']:.2%} of MNIST's test digits right",
                           file=sys.stderr)

@@ -11,7 +11,7 @@ import math, time
 from operator import attrgetter
 import torch
 import matplotlib.pyplot as plt
-from fastcore.basics import patch
+from fastcore.basics import patch, store_attr
 from fastprogress.fastprogress import master_bar, progress_bar
 from .loaders import device_name, pick_device, sync_device
 
@@ -110,7 +110,7 @@ class MiniProgress(MiniCallback):
     def __init__(self, warmup:int=2, # batches left out of the estimate (the first ones are slow)
                  timed:int=10, # batches timed for the estimate
                  say_above:float=60., # print the estimate when the run will take longer than this, in seconds
-                ): self.warmup, self.timed, self.say_above = warmup, timed, say_above
+                ): store_attr()
     def before_fit(self):
         print(f"training on {device_name(self.learn.device)}")
         self.learn.epochs = self.mbar = master_bar(self.learn.epochs)
@@ -202,17 +202,17 @@ def _one_phase(self:MiniLearner, training:bool):
 
 # %% ../nbs/09_learner.ipynb #9429389d
 @patch
-def fit(self:MiniLearner, n_epochs:float, # number of epochs; a fraction trains that share of the last epoch's batches
+def fit(self:MiniLearner, epochs:float, # number of epochs; a fraction trains that share of the last epoch's batches
         lr:float|None=None, # learning rate (default: the learner's `lr`)
         cbs=(), # callbacks for this fit only
        ):
-    """Train for `n_epochs` epochs, each a training phase then (if there is a validation set) a validation phase,
-    calling the callbacks' events"""
+    """Train for `epochs` passes over the data, each a training phase then (if there is a validation set) a validation
+    phase, calling the callbacks' events"""
     self.lr = lr if lr is not None else self.lr
     self.model.to(self.device)
     self.opt = self.opt_func(self.model.parameters(), self.lr)
-    self.n_epochs, self.epochs = n_epochs, range(math.ceil(n_epochs))
-    self.train_iter, self.total_iters = 0, max(1, round(n_epochs*len(self.train_dl)))
+    self.epochs = range(math.ceil(epochs))
+    self.train_iter, self.total_iters = 0, max(1, round(epochs*len(self.train_dl)))
     self._prepare(self.cbs + list(cbs))
     try:
         self('before_fit')

@@ -13,7 +13,7 @@ from .sgd import batch_accuracy, sample_loaders
 from .losses import mnist_loss
 
 # %% auto #0
-__all__ = ['sample_dls', 'fit_sample_learner', 'TensorLoader', 'pick_device', 'device_name', 'sync_device', 'valid_split', 'MNIST_STATS', 'cnn_tensors', 'DATA_SETS', 'digit_tensors']
+__all__ = ['sample_dls', 'fit_sample_learner', 'TensorLoader', 'pick_device', 'device_name', 'sync_device', 'valid_split', 'MNIST_STATS', 'BLANK', 'normalise', 'cnn_tensors', 'DATA_SETS', 'digit_tensors']
 
 # %% ../nbs/05_fastai_learner.ipynb #b605c8d1
 def sample_dls(bs:int=256, # batch size
@@ -119,6 +119,11 @@ def valid_split(x:torch.Tensor, # images (N, ...)
 
 # %% ../nbs/13_convnets.ipynb #201cf1c8
 MNIST_STATS = (0.1307, 0.3081)   # MNIST's pixel mean and standard deviation
+BLANK = -MNIST_STATS[0]/MNIST_STATS[1]   # a blank pixel, normalised
+
+def normalise(x:torch.Tensor) -> torch.Tensor:
+    "Pixels from 0 to 1 scaled to MNIST's mean 0 and standard deviation 1"
+    return (x - MNIST_STATS[0])/MNIST_STATS[1]
 
 def cnn_tensors(split:str='train', # 'train' (all 60,000), its parts 'fit' and 'valid' (from `valid_split`), or 'test'
                ) -> tuple: # images (N, 1, 28, 28) and labels (N,)
@@ -127,7 +132,7 @@ def cnn_tensors(split:str='train', # 'train' (all 60,000), its parts 'fit' and '
                                                                         f"'test', not {split!r}")
     x, y = load_mnist('test' if split == 'test' else 'train')
     if split in ('fit', 'valid'): x, y = valid_split(x, y)[split == 'valid']
-    return ((x - MNIST_STATS[0])/MNIST_STATS[1])[:, None].contiguous(memory_format=torch.channels_last), y
+    return normalise(x)[:, None].contiguous(memory_format=torch.channels_last), y
 
 # %% ../nbs/14_your_digits.ipynb #31518d8c
 DATA_SETS = {'full': tuple('0123456789'), 'sample': ('3', '7')}

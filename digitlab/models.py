@@ -37,7 +37,7 @@ class DigitClassifier(nn.Module):
     def __init__(self, sizes=(784, 128, 10), # inputs, hidden layer sizes..., outputs
                 ):
         super().__init__()
-        self.sizes, self.history, self.lr = tuple(sizes), [], None
+        self.sizes, self.history = tuple(sizes), []
         layers = []
         for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
             if i: layers.append(nn.ReLU())
@@ -99,13 +99,14 @@ def fast_net(n_out:int=10, # number of classes
     "The fast recipe's net: `fast_cnn` on the middle 20x20 pixels (`crop=4`)"
     return fast_cnn(n_out, crop=4)
 
-def best_cnn(crop:int=0, # pixels cut off each edge first, as in `fast_cnn`
+def best_cnn(n_out:int=10, # classes
+             crop:int=0, # pixels cut off each edge first, as in `fast_cnn`
             ) -> nn.Module:
     """The accuracy recipe's net: 48, 64, 96, 128 channels on 14x14, 7x7, 7x7 and 4x4 grids (10x10, 5x5, 5x5, 3x3 with
     `crop=4`), one linear layer"""
     first, g = _crop(crop)
     return nn.Sequential(*first, _stem(48), _cbr(48, 64, stride=2), _cbr(64, 96), _cbr(96, 128, stride=2),
-                         FlattenCL(), nn.Linear(128*g*g, 10))
+                         FlattenCL(), nn.Linear(128*g*g, n_out))
 
 # %% ../nbs/a4_speed.ipynb #bbc58431
 import torch.nn.functional as F

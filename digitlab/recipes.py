@@ -8,8 +8,7 @@ Docs: https://digitlab.github.io/digitlab/deeper_nets.html.md"""
 
 # %% ../nbs/12_deeper_nets.ipynb #1e5295f4
 from __future__ import annotations
-import math
-from contextlib import nullcontext
+import math, time
 from functools import partial
 import torch
 import torch.nn.functional as F
@@ -18,16 +17,16 @@ from fastcore.basics import patch
 import matplotlib.pyplot as plt
 from torchvision.transforms import CenterCrop
 from .data import load_mnist
-from .loaders import MNIST_STATS, TensorLoader, cnn_tensors, device_name, pick_device
+from .loaders import BLANK, TensorLoader, cnn_tensors, pick_device
 from .learner import MiniCallback, MiniLearner
 from .schedule import MiniOneCycle   # and `MiniLearner.fit_one_cycle`, which `train_cnn` calls
 from .losses import cross_entropy
-from .models import DigitClassifier
-from .speed import AutocastBF16, TrainTimer, bf16_pays
-from .train import fit_scoring_once
+from .pixels import accuracy_of
+from .models import DigitClassifier, best_cnn, fast_cnn, fast_net, one_cell_convs
+from .speed import MiniBF16, MiniTimer, bf16_pays
 
 # %% auto #0
-__all__ = ['MLP_RECIPES', 'plot_history', 'train_mlp', 'resnet_on_folders', 'score_mlp', 'FAST_RECIPE', 'BEST_RECIPE', 'random_affine', 'RandomAffine', 'net_crop', 'train_cnn', 'ARCHS']
+__all__ = ['MLP_RECIPES', 'plot_history', 'train_mlp', 'score_mlp', 'FAST_RECIPE', 'BEST_RECIPE', 'random_affine', 'MiniAugment', 'net_crop', 'train_cnn', 'RECIPES', 'cnn_by_hand']
 
 # %% ../nbs/12_deeper_nets.ipynb #13908984
 @patch
@@ -47,7 +46,6 @@ def fit(self:DigitClassifier,
                         progress=progress, device=device)
     learn.fit(epochs)
     self.cpu()   # handed back on the CPU, where the lessons' tensors are, like `train_cnn`'s nets
-    self.lr = lr
     def valid(r): return dict(valid_loss=r[2], valid_acc=r[3]) if len(r) > 2 else {}
     self.history += [dict(epoch=len(self.history) + i + 1, train_loss=r[1], **valid(r))
                      for i, r in enumerate(learn.recorder.values)]
@@ -82,37 +80,6 @@ def train_mlp(name:str, # a key of `MLP_RECIPES`
     r = {**MLP_RECIPES[name], **kw}
     return DigitClassifier(r.pop('sizes')).fit(*dls, **r)
 
-# %% ../nbs/12_deeper_nets.ipynb #7a40990c
-def resnet_on_folders(share:float=1., # share of the 60,000 training PNGs to train on (a small share for a quick run)
-                      epochs:int=1, # passes over them
-                      lr:float=0.1, # the one-cycle schedule's peak, as in the chapter
-                      bs:int=64, # batch size (fastai's default)
-                      seed:int=0, # seeds the share, the weights and the shuffling
-                      progress:bool=True, # show a progress bar, and say where it trains
-                      device=None, # where to train: see `pick_device`
-                     ) -> tuple: # the fastai `Learner` and its accuracy on the 10,000 test PNGs
-    """The chapter's resnet18 route on ten digits: `vision_learner` trained on the `mnist_png` folders' `training/`,
-    scored once on `testing/`"""
-    from fastai.vision.all import (CategoryBlock, DataBlock, F, ImageBlock, IndexSplitter, accuracy, get_image_files,
-                                   parent_label, resnet18, set_seed, vision_learner)
-    from digitlab.data import mnist_full
-    set_seed(seed, reproducible=True)
-    # the data lesson's mnist_png, built here if it is missing; `untar_data(URLs.MNIST)` returns it after
-    path = mnist_full(verbose=False)
-    train, test = get_image_files(path/'training'), get_image_files(path/'testing')
-    if share < 1:
-        keep = torch.randperm(len(train), generator=torch.Generator().manual_seed(seed))[:round(share*len(train))]
-        train = train[keep.tolist()]
-    items = train + test
-    dblock = DataBlock(blocks=(ImageBlock, CategoryBlock), get_y=parent_label,
-                       splitter=IndexSplitter(range(len(train), len(items))))
-    device = pick_device(device)
-    if progress: print(f"training on {device_name(device)}")
-    learn = vision_learner(dblock.dataloaders(items, bs=bs, device=device), resnet18, pretrained=False,
-                           loss_func=F.cross_entropy, metrics=accuracy)
-    with (nullcontext() if progress else learn.no_bar()):
-        return learn, fit_scoring_once(learn, lambda cb: learn.fit_one_cycle(epochs, lr, cbs=cb))
-
 # %% ../nbs/12_deeper_nets.ipynb #c962fec3
 def score_mlp(name:str, # a key of `MLP_RECIPES`
               seed:int=0, # seeds the starting weights and the shuffling
@@ -124,7 +91,7 @@ def score_mlp(name:str, # a key of `MLP_RECIPES`
     device = pick_device(kw.pop('device', None))   # the digits go there once, not batch by batch
     net = train_mlp(name, (TensorLoader(x.view(-1, 784), y, bs=128, shuffle=True, seed=seed, device=device), None),
                     device=device, **kw)
-    return (net.predict(xt).argmax(1) == yt).float().mean().item()
+    return accuracy_of(net.predict(xt).argmax(1), yt)
 
 # %% ../nbs/13_convnets.ipynb #447c40e7
 FAST_RECIPE = dict(epochs=0.8, lr=0.02, bs=128, betas=(0.7, 0.9))   # `fast_net()`: time to 99%
@@ -150,10 +117,9 @@ def random_affine(xb:torch.Tensor, # a normalised batch (N, 1, H, W)
     ys = ((2*torch.arange(crop, h - crop, device=xb.device) + 1)/h - 1)[:, None]
     # and where each one reads from: (N, h, w, 2)
     grid = torch.stack([cos*xs - sin*ys + dx, sin*xs + cos*ys + dy], -1)
-    bg = -MNIST_STATS[0]/MNIST_STATS[1]  # a blank pixel, normalised; grid_sample pads with zeros
-    return F.grid_sample(xb - bg, grid, align_corners=False) + bg
+    return F.grid_sample(xb - BLANK, grid, align_corners=False) + BLANK   # grid_sample pads with zeros
 
-class RandomAffine(MiniCallback):
+class MiniAugment(MiniCallback):
     """Replace each training batch by `random_affine` copies, drawn from the training loader's generator, for the first
     `until` of the fit's batches"""
     order = -5
@@ -165,13 +131,13 @@ class RandomAffine(MiniCallback):
                  crop:int=0, # pixels left off each edge, as in `random_affine`: the crop the net begins with, if any
                 ):
         if not 0 <= until <= 1:
-            raise ValueError(f"RandomAffine's until is a share of the training batches, from 0 to 1, not {until}")
+            raise ValueError(f"MiniAugment's until is a share of the training batches, from 0 to 1, not {until}")
         self.kw, self.until = dict(degrees=degrees, scale=scale, shift=shift, crop=crop), until
     def before_batch(self):
         learn = self.learn
         if learn.training and learn.train_iter < self.until*learn.total_iters:
             learn.xb = random_affine(learn.xb, **self.kw, generator=learn.train_dl.gen)
-    def __repr__(self): return f"RandomAffine({', '.join(f'{k}={v}' for k, v in self.kw.items())}, until={self.until})"
+    def __repr__(self): return f"MiniAugment({', '.join(f'{k}={v}' for k, v in self.kw.items())}, until={self.until})"
 
 def net_crop(model:nn.Module, # a net
              side:int=28, # the side of the pictures it takes
@@ -189,10 +155,10 @@ def train_cnn(model:nn.Module, # the net to train, for example `fast_cnn()`
               # AdamW's decay rates for its running means of the gradients and of their squares
               betas:tuple=(0.9, 0.999),
               smoothing:float=0.1, # label smoothing of the cross-entropy
-              # train on `random_affine` copies of each batch: True with `RandomAffine`'s defaults, a dict with its
+              # train on `random_affine` copies of each batch: True with `MiniAugment`'s defaults, a dict with its
               # arguments (`crop`: the net's own)
               augment:bool|dict=False,
-              # forward passes in bfloat16 (`AutocastBF16`) where that is faster (`bf16_pays`); float32 elsewhere
+              # forward passes in bfloat16 (`MiniBF16`) where that is faster (`bf16_pays`); float32 elsewhere
               bf16:bool=False,
               seed:int=0, # seeds the weights, the shuffling and the augmentation
               # `(x, y, x_eval, y_eval)` from `cnn_tensors`: trained on the first pair, scored once on the second; None:
@@ -210,24 +176,20 @@ def train_cnn(model:nn.Module, # the net to train, for example `fast_cnn()`
     model = model.to(memory_format=torch.channels_last)
     for m in model.modules():   # the seed decides the starting weights, whatever built the model before
         if hasattr(m, 'reset_parameters'): m.reset_parameters()
-    timer = TrainTimer()
-    # {} and True: RandomAffine's defaults
+    timer = MiniTimer()
+    # {} and True: MiniAugment's defaults
     aug = dict(augment) if isinstance(augment, dict) else {} if augment else None
     if aug is not None: aug.setdefault('crop', net_crop(model, x.shape[-1]))   # augment only the middle the net reads
-    extra = [*([RandomAffine(**aug)] if aug is not None else []),
-             *([AutocastBF16()] if bf16 and bf16_pays(device) else [])]
+    extra = [*([MiniAugment(**aug)] if aug is not None else []),
+             *([MiniBF16()] if bf16 and bf16_pays(device) else [])]
     learn = MiniLearner((TensorLoader(x, y, bs=bs, shuffle=True, seed=seed, device=device), None), model,
                         partial(F.cross_entropy, label_smoothing=smoothing), partial(torch.optim.AdamW, betas=betas,
                                                                                      weight_decay=0.01, fused=True),
                         lr=lr, cbs=[timer, *extra, *cbs], device=device, progress=progress)
     learn.fit_one_cycle(epochs, lr)
     preds, targs = learn.get_preds(TensorLoader(xe, ye, bs=1000))
-    # counted in Python's float64: a float32 mean turns 9,960 right out of 10,000 into 0.99599999
-    return dict(model=model.cpu(), seconds=timer.seconds, accuracy=(preds.argmax(1) == targs).sum().item()/len(targs),
+    return dict(model=model.cpu(), seconds=timer.seconds, accuracy=accuracy_of(preds.argmax(1), targs),
                 epochs=epochs, seed=seed)
-
-# %% ../nbs/14_your_digits.ipynb #2f105324
-from .models import fast_cnn, one_cell_convs
 
 # %% ../nbs/14_your_digits.ipynb #737e46b2
 def _linear(n_out): return DigitClassifier((784, n_out))
@@ -236,9 +198,52 @@ def _resnet18(n_out):
     from fastai.vision.all import create_vision_model, resnet18
     return one_cell_convs(create_vision_model(resnet18, n_out, pretrained=False, n_in=1))
 
-ARCHS = {   # name: (builder taking the number of classes, default training recipe for `train_cnn`)
+def _best20(n_out): return best_cnn(n_out, crop=4)
+
+RECIPES = {   # every net the course trains with `train_cnn`: name -> (builder taking the number of classes, settings)
     'linear':   (_linear,   dict(epochs=5, lr=0.01)),
     'mlp':      (_mlp,      dict(epochs=5, lr=0.005)),
-    'cnn':      (fast_cnn,  dict(epochs=3, lr=0.02, augment=True)),
+    'cnn':      (fast_cnn,  dict(epochs=3, lr=0.02, augment=True)),   # the default model
     'resnet18': (_resnet18, dict(epochs=1, lr=0.02, bs=128)),
+    'fast':     (fast_net,  FAST_RECIPE),                             # lesson 13: time to 99%
+    'best':     (best_cnn,  BEST_RECIPE),                             # lesson 13: 99.6%
+    # appendix A4's candidates for 99.5% and 0.997
+    'mid':      (_best20,   dict(FAST_RECIPE, epochs=2.75, bs=256, lr=0.03,
+                                 augment=dict(degrees=5, scale=0.05, shift=0.05, until=0.8))),
+    'long':     (_best20,   dict(BEST_RECIPE, epochs=32, augment=dict(until=0.9))),
 }
+
+# %% ../nbs/a4_speed.ipynb #0b5c56e3
+def cnn_by_hand(model:nn.Module, # the net to train
+                data:tuple, # `(x, y, x_eval, y_eval)`, as `train_cnn` takes it, on the CPU
+                epochs:float=1.1, lr:float=0.02, bs:int=128, betas:tuple=(0.9, 0.999), smoothing:float=0.1,
+                augment:bool|dict=False, # as in `train_cnn`
+                seed:int=0, # seeds the weights, the shuffling and the augmentation
+               ) -> dict: # as `train_cnn`'s: the model, training seconds, accuracy on the eval digits, epochs, seed
+    """`train_cnn`'s steps written out as one loop, without the learner: shuffle, augment, set the one-cycle learning
+    rate, step. The reference the engine is checked against; it trains no recipe of the course"""
+    torch.manual_seed(seed)
+    x, y, xe, ye = data
+    model = model.to(memory_format=torch.channels_last)
+    for m in model.modules():
+        if hasattr(m, 'reset_parameters'): m.reset_parameters()
+    opt = torch.optim.AdamW(model.parameters(), lr, betas=betas, weight_decay=0.01, fused=True)
+    sched, g = MiniOneCycle(lr), torch.Generator().manual_seed(seed)
+    aug = {'crop': net_crop(model, x.shape[-1]), **(augment if isinstance(augment, dict) else {})}
+    until = aug.pop('until', 1.) if isinstance(augment, dict) or augment else 0.   # the share of batches augmented
+    n_batches = math.ceil(len(x)/bs)
+    total = max(1, round(epochs*n_batches))
+    model.train()
+    start = time.perf_counter()
+    for i in range(total):
+        if i % n_batches == 0: order = torch.randperm(len(x), generator=g)
+        b = order[(i % n_batches)*bs:(i % n_batches + 1)*bs]
+        xb = random_affine(x[b], **aug, generator=g) if i < until*total else x[b]
+        for group in opt.param_groups: group['lr'] = sched.lr_at(i/total)
+        F.cross_entropy(model(xb), y[b], label_smoothing=smoothing).backward()
+        opt.step()
+        opt.zero_grad()
+    seconds = time.perf_counter() - start
+    model.eval()
+    with torch.no_grad(): preds = torch.cat([model(xe[i:i + 1000]).argmax(1) for i in range(0, len(xe), 1000)])
+    return dict(model=model, seconds=seconds, accuracy=accuracy_of(preds, ye), epochs=epochs, seed=seed)

@@ -17,13 +17,13 @@ from fastai.torch_core import set_seed
 from fastprogress.fastprogress import master_bar
 import digitlab
 from .data import load_mnist
-from .pixels import is_3, mean_digits, nearest_mean
+from .pixels import accuracy_of, is_3, mean_digits, nearest_mean
 from .sgd import train_linear_by_hand
 from .optim import train_linear_basic_optim
 from .loaders import device_name, fit_sample_learner, pick_device, sync_device
-from .models import best_cnn, fast_net, train_simple_net
-from .recipes import BEST_RECIPE, FAST_RECIPE, resnet_on_folders, score_mlp, train_cnn
-from .train import ten_by_hand, ten_with_learner
+from .models import train_simple_net
+from .recipes import RECIPES, score_mlp, train_cnn
+from .train import resnet_on_folders, ten_by_hand, ten_with_learner
 from .inference import train_digit_model
 
 # %% auto #0
@@ -59,15 +59,16 @@ def _train_test():
 
 def _nearest_mean(quick, seed):
     x, y, xt, yt = _train_test()
-    return (nearest_mean(xt, mean_digits(x, y)) == yt).float().mean().item()
+    return accuracy_of(nearest_mean(xt, mean_digits(x, y)), yt)
 
 def _classifier(name, quick_epochs=3):
     def run(quick, seed): return score_mlp(name, seed, progress=False, **({'epochs': quick_epochs} if quick else {}))
     return run
 
-def _cnn(make, recipe, quick_epochs):
+def _cnn(name, quick_epochs):
+    make, settings = RECIPES[name]
     def run(quick, seed):
-        return train_cnn(make(), **{**recipe, 'epochs': quick_epochs if quick else recipe['epochs']}, seed=seed,
+        return train_cnn(make(10), **{**settings, 'epochs': quick_epochs if quick else settings['epochs']}, seed=seed,
                          progress=False)['accuracy']
     return run
 
@@ -103,9 +104,9 @@ EXPERIMENTS = [
     Experiment('three layers 784-256-128-10 (15 epochs; quick: 3)', 'MNIST', '12', 0.98, 'target', 0.978, 0.945,
                _classifier('three layers')),
     Experiment('fast_cnn, time to 99% (0.8 epochs, middle 20x20)', 'MNIST', '13', 0.99, 'target', 0.988, 0.988,
-               _cnn(fast_net, FAST_RECIPE, FAST_RECIPE['epochs'])),
+               _cnn('fast', RECIPES['fast'][1]['epochs'])),
     Experiment('best_cnn, augmented (8 epochs; quick: 1)', 'MNIST', '13', 0.996, 'target', 0.9945, 0.98,
-               _cnn(best_cnn, BEST_RECIPE, 1)),
+               _cnn('best', 1)),
     Experiment('resnet18 from the PNG folders (1 epoch; quick: 10% of them)', 'MNIST', '12', 0.98, 'target',
                0.975, 0.85,
                lambda quick, seed: resnet_on_folders(share=0.1 if quick else 1., seed=seed, progress=False)[1]),

@@ -10,7 +10,7 @@ Docs: https://digitlab.github.io/digitlab/learner_at_work.html.md"""
 from __future__ import annotations
 import copy, math
 import matplotlib.pyplot as plt
-from fastcore.basics import patch
+from fastcore.basics import patch, store_attr
 from .learner import CancelEpoch, CancelFit, MiniCallback, MiniLearner, set_lr
 
 # %% auto #0
@@ -107,13 +107,13 @@ class MiniOneCycle(MiniCallback):
 
 @patch
 def fit_one_cycle(self:MiniLearner,
-                  n_epochs:float, # number of epochs; may be fractional
+                  epochs:float, # number of epochs; may be fractional
                   lr:float|None=None, # the peak learning rate (default: the learner's `lr`)
                   cbs=(), # callbacks for this fit only
                  ):
     "`fit` with a one-cycle learning-rate schedule peaking at `lr`"
     lr = lr if lr is not None else self.lr
-    return self.fit(n_epochs, lr, cbs=[MiniOneCycle(lr), *cbs])
+    return self.fit(epochs, lr, cbs=[MiniOneCycle(lr), *cbs])
 
 # %% ../nbs/10_learner_at_work.ipynb #767a2af6
 class MiniEarlyStop(MiniCallback):
@@ -122,7 +122,7 @@ class MiniEarlyStop(MiniCallback):
     def __init__(self,
                  patience:int=1, # epochs without improvement before stopping
                  min_delta:float=0., # the smallest fall of the validation loss that counts
-                ): self.patience, self.min_delta = patience, min_delta
+                ): store_attr()
     def before_fit(self): self.best, self.wait = math.inf, 0
     def after_epoch(self):
         loss = self.learn.recorder.values[-1][2]

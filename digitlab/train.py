@@ -8,14 +8,16 @@ Docs: https://digitlab.github.io/digitlab/ten_digits.html.md"""
 
 # %% ../nbs/11_ten_digits.ipynb #c9544e67
 from __future__ import annotations
+from contextlib import nullcontext
 import torch
 from torch import nn
-from .loaders import pick_device
+from .loaders import device_name, pick_device
 from .losses import cross_entropy
+from .pixels import accuracy_of
 from .sgd import init_params, linear1
 
 # %% auto #0
-__all__ = ['ten_by_hand', 'fit_scoring_once', 'ten_with_learner']
+__all__ = ['ten_by_hand', 'fit_scoring_once', 'ten_with_learner', 'resnet_on_folders']
 
 # %% ../nbs/11_ten_digits.ipynb #23aeda1a
 def _pair_loader(x, y, bs, device=None):
@@ -44,7 +46,7 @@ def ten_by_hand(data:tuple, # `(x, y, x_eval, y_eval)`: images (N, 28, 28) and d
             cross_entropy(linear1(xb, w, b), yb).backward()
             with torch.no_grad():
                 for p in (w, b): p -= p.grad*lr; p.grad = None
-    with torch.no_grad(): return (linear1(xe.view(-1, 784).to(d), w, b).argmax(1) == ye.to(d)).float().mean().item()
+    with torch.no_grad(): return accuracy_of(linear1(xe.view(-1, 784).to(d), w, b).argmax(1), ye.to(d))
 
 def fit_scoring_once(learn, # a fastai `Learner` whose `dls.valid` holds the digits to score
                      fit, # called with one callback to pass to fastai's `fit`: `lambda cb: learn.fit(3, 0.5, cbs=cb)`
@@ -56,15 +58,10 @@ def fit_scoring_once(learn, # a fastai `Learner` whose `dls.valid` holds the dig
     with learn.no_logging(): fit(NoValidation())
     return float(learn.validate()[1])
 
-def ten_with_learner(data:tuple, # `(x, y, x_eval, y_eval)`: images (N, 28, 28) and digits, to train on and to score
-                     epochs:int=3, # passes over the training digits
-                     lr:float=0.5, # plain SGD's learning rate
-                     bs:int=256, # batch size
-                     seed:int=0, # seeds the starting weights
-                     device=None, # where to train: see `pick_device`
+def ten_with_learner(data:tuple, epochs:int=3, lr:float=0.5, bs:int=256, seed:int=0, device=None,
                     ) -> float: # accuracy on the eval digits
     """The fastai Learner lesson's route on ten digits: `nn.Linear(784, 10)`, plain `SGD`, our `cross_entropy`, fastai's
-    `Learner`"""
+    `Learner`. The arguments are `ten_by_hand`'s; `lr` is plain SGD's"""
     from fastai.data.core import DataLoaders
     from fastai.learner import Learner
     from fastai.metrics import accuracy
@@ -76,3 +73,34 @@ def ten_with_learner(data:tuple, # `(x, y, x_eval, y_eval)`: images (N, 28, 28) 
     dls = DataLoaders(_pair_loader(x, y, bs), _pair_loader(xe, ye, bs), device=pick_device(device))
     learn = Learner(dls, nn.Linear(28*28, 10), opt_func=SGD, loss_func=cross_entropy, metrics=accuracy)
     with learn.no_bar(): return fit_scoring_once(learn, lambda cb: learn.fit(epochs, lr, cbs=cb))
+
+# %% ../nbs/12_deeper_nets.ipynb #7a40990c
+def resnet_on_folders(share:float=1., # share of the 60,000 training PNGs to train on (a small share for a quick run)
+                      epochs:int=1, # passes over them
+                      lr:float=0.1, # the one-cycle schedule's peak, as in the chapter
+                      bs:int=64, # batch size (fastai's default)
+                      seed:int=0, # seeds the share, the weights and the shuffling
+                      progress:bool=True, # show a progress bar, and say where it trains
+                      device=None, # where to train: see `pick_device`
+                     ) -> tuple: # the fastai `Learner` and its accuracy on the 10,000 test PNGs
+    """The chapter's resnet18 route on ten digits: `vision_learner` trained on the `mnist_png` folders' `training/`,
+    scored once on `testing/`"""
+    from fastai.vision.all import (CategoryBlock, DataBlock, F, ImageBlock, IndexSplitter, accuracy, get_image_files,
+                                   parent_label, resnet18, set_seed, vision_learner)
+    from digitlab.data import mnist_full
+    set_seed(seed, reproducible=True)
+    # the data lesson's mnist_png, built here if it is missing; `untar_data(URLs.MNIST)` returns it after
+    path = mnist_full(verbose=False)
+    train, test = get_image_files(path/'training'), get_image_files(path/'testing')
+    if share < 1:
+        keep = torch.randperm(len(train), generator=torch.Generator().manual_seed(seed))[:round(share*len(train))]
+        train = train[keep.tolist()]
+    items = train + test
+    dblock = DataBlock(blocks=(ImageBlock, CategoryBlock), get_y=parent_label,
+                       splitter=IndexSplitter(range(len(train), len(items))))
+    device = pick_device(device)
+    if progress: print(f"training on {device_name(device)}")
+    learn = vision_learner(dblock.dataloaders(items, bs=bs, device=device), resnet18, pretrained=False,
+                           loss_func=F.cross_entropy, metrics=accuracy)
+    with (nullcontext() if progress else learn.no_bar()):
+        return learn, fit_scoring_once(learn, lambda cb: learn.fit_one_cycle(epochs, lr, cbs=cb))

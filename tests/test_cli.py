@@ -3,7 +3,7 @@
 The lesson tries each subcommand once; these tests check what a learner need not read: the dispatcher's exit
 codes, fastcore's option handling, every help text, and the error paths. Nothing here trains for more than a
 second or two, and `digitlab reproduce` runs on stand-in experiments (appendix A3 runs the real `--quick`)."""
-import json, os, socket, subprocess, sys
+import json, socket, subprocess, sys
 from pathlib import Path
 import pytest
 from digitlab import cli   # first: digitlab silences a deprecation warning that importing fastai would print
@@ -34,7 +34,7 @@ def empty_home(tmp_path, monkeypatch):
 def lin37(tmp_path_factory):
     "A linear 3-vs-7 model, trained for a fifth of an epoch by `digitlab train --out FOLDER` (the real FASTAI_HOME's arrays)"
     folder = tmp_path_factory.mktemp('models')
-    assert cli.main(['train', '--data', 'sample', '--model', 'linear', '--epochs', '0.2', '--out', str(folder)]) == 0
+    assert cli.main(['train', '--data', 'sample', '--recipe', 'linear', '--epochs', '0.2', '--out', str(folder)]) == 0
     fn = folder/'digitlab_linear_sample.pt'   # a folder as --out: the model's default name inside it
     assert fn.is_file()
     return fn
@@ -66,10 +66,10 @@ def test_unknown_command(capsys):
     assert code == 2 and "unknown command 'transform'; choose one of data, reproduce, train, predict, app" in err
 
 def test_choices_match_the_library():
-    "`MODELS` and `DATA` are written out so that `--help` needs no torch; they must stay the keys of `ARCHS` and `DATA_SETS`"
+    "`RECIPE_NAMES` and `DATA` are written out so that `--help` needs no torch; they must stay the keys of `RECIPES` and `DATA_SETS`"
     from digitlab.loaders import DATA_SETS
-    from digitlab.recipes import ARCHS
-    assert list(cli.MODELS) == list(ARCHS) and list(cli.DATA) == list(DATA_SETS)
+    from digitlab.recipes import RECIPES
+    assert list(cli.RECIPE_NAMES) == list(RECIPES) and list(cli.DATA) == list(DATA_SETS)
 
 @pytest.mark.parametrize('name', list(cli.COMMANDS))
 def test_every_command_has_help_with_examples(name):
@@ -91,7 +91,7 @@ def test_options_from_the_signature():
 @pytest.mark.parametrize('argv, msg', [
     (['train', '--epochs', '0'], 'argument --epochs: 0 is not positive'),
     (['train', '--lr', 'fast'], "argument --lr: 'fast' is not a number"),
-    (['train', '--model', 'transformer'], "argument --model: invalid choice: 'transformer'"),
+    (['train', '--recipe', 'transformer'], "argument --recipe: invalid choice: 'transformer'"),
     (['train', '--data', 'letters'], "argument --data: invalid choice: 'letters'"),
     (['predict'], 'the following arguments are required: IMAGE'),
     (['app', '--port', 'http'], "argument --port: invalid int value: 'http'")])
@@ -127,7 +127,7 @@ def test_data_names_a_wrong_mnist_dir(capsys, empty_home, monkeypatch):
 def test_verify_names_a_folder_with_a_wrong_count(capsys, empty_home, monkeypatch):
     "`--verify` compares each folder's counts with the arrays': one PNG missing from mnist_png/testing is named"
     import digitlab.data
-    want = cli.expected_counts(digitlab.data.mnist_arrays())   # builds the arrays only, from digitlab's own copy
+    want = digitlab.data.expected_counts(digitlab.data.mnist_arrays())   # builds the arrays only, from digitlab's own copy
     for name in ('mnist_sample', 'mnist_png'): (digitlab.data.data_path()/name).mkdir(parents=True)
     def counts(path):   # what `folder_counts` would count in the built folders, with one 4 gone from mnist_png/testing
         got = want.loc[path.name].copy()
@@ -160,7 +160,7 @@ def test_predict_names_a_bad_model(capsys, images, monkeypatch, model, msg):
 
 def test_train_out_names_a_file(capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    code, out, err = run_main(capsys, 'train', '--data', 'sample', '--model', 'linear', '--epochs', '0.1', '--out', 'sub/lin.pt')
+    code, out, err = run_main(capsys, 'train', '--data', 'sample', '--recipe', 'linear', '--epochs', '0.1', '--out', 'sub/lin.pt')
     assert code == 0 and (tmp_path/'sub'/'lin.pt').is_file()
     assert out.splitlines()[-2:] == ['saved to sub/lin.pt', 'use it with: digitlab predict IMAGE... --model sub/lin.pt']
 

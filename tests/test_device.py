@@ -146,7 +146,7 @@ def test_mlp_and_predictions_on_the_gpu(monkeypatch):
 
 @gpu
 def test_resnet_on_folders_trains_on_the_gpu(monkeypatch):
-    from digitlab.recipes import resnet_on_folders
+    from digitlab.train import resnet_on_folders
     monkeypatch.delenv('DIGITLAB_DEVICE', raising=False)
     learn, acc = resnet_on_folders(share=0.1, progress=False)
     assert next(learn.model.parameters()).device.type == GPU and acc >= 0.85   # lesson 12's quick check

@@ -106,7 +106,7 @@ def test_model_files_are_refused_by_name(lin, tmp_path):
                            ('other.pt', DigitModelError, 'other.pt: not a digitlab model file'),
                            ('list.pt', DigitModelError, 'list.pt: not a digitlab model file'),
                            ('wrong_arch.pt', DigitModelError, 'wrong_arch.pt: its weights do not fit a mlp'),
-                           ('unknown_arch.pt', DigitModelError, "unknown architecture 'transformer'"),
+                           ('unknown_arch.pt', DigitModelError, "unknown net 'transformer'"),
                            ('none.pt', FileNotFoundError, 'none.pt: no such model file')]:
         with pytest.raises(exc, match=msg): DigitModel.load(tmp_path/name)
 
@@ -116,7 +116,7 @@ def test_any_bytes_are_refused_by_name(tmp_path, junk):
     with pytest.raises(DigitModelError, match='junk.pt: not a model file'): DigitModel.load(tmp_path/'junk.pt')
 
 def test_training_refuses_what_it_cannot_train():
-    with pytest.raises(DigitModelError, match="unknown architecture 'transformer'; choose one of linear, mlp, cnn, resnet18"):
+    with pytest.raises(DigitModelError, match="unknown recipe 'transformer'; choose one of linear, mlp, cnn, resnet18, fast"):
         train_digit_model('transformer')
     with pytest.raises(ValueError, match='epochs and lr must be positive'): train_digit_model('linear', epochs=0)
     with pytest.raises(ValueError, match="unknown data set 'fashion'"): train_digit_model('linear', data='fashion')
@@ -131,12 +131,12 @@ def test_the_default_model_is_trained_once_then_loaded(lin, home, monkeypatch, c
     monkeypatch.setattr(inference, 'train_digit_model', fake_training(lin, calls))
     fn = default_model_path('linear')
     assert fn == home/'models'/'digitlab'/'digits_linear.pt' and not fn.exists()
-    first = default_model(arch='linear')
+    first = default_model(recipe='linear')
     assert calls == [('linear', 'full')] and fn.is_file()
     err = capsys.readouterr()
     assert err.out == '' and 'No trained model yet: training the linear ten-digit recipe once (5 epochs)' in err.err
     assert f"trained in {lin.meta['seconds']} s" in err.err
-    second = default_model(arch='linear')
+    second = default_model(recipe='linear')
     assert len(calls) == 1 and second.meta == first.meta   # loaded, not trained again
     assert capsys.readouterr() == ('', '')
     assert default_model_path('cnn') == fn.with_name('digits_cnn.pt')
@@ -146,7 +146,7 @@ def test_a_damaged_default_model_is_replaced(lin, home, monkeypatch, capsys):
     monkeypatch.setattr(inference, 'train_digit_model', fake_training(lin, calls))
     fn = default_model_path('linear')
     fn.write_bytes(lin.save(fn).read_bytes()[:1000])   # a save cut short
-    m = default_model(verbose=False, arch='linear')
+    m = default_model(verbose=False, recipe='linear')
     assert len(calls) == 1 and m.meta == lin.meta
     assert 'digits_linear.pt: not a model file, or a damaged one (RuntimeError); training a new one' in capsys.readouterr().err
     assert DigitModel.load(fn).meta == lin.meta   # and the file is good again
@@ -157,7 +157,7 @@ def test_a_default_model_that_saw_the_validation_digits_is_replaced(lin, home, m
     monkeypatch.setattr(inference, 'train_digit_model', fake_training(lin, calls))
     old = DigitModel(lin.arch, lin.classes, lin.model, {k: v for k, v in lin.meta.items() if k != 'hold_out'})
     fn = old.save(default_model_path('linear'))
-    m = default_model(verbose=False, arch='linear')
+    m = default_model(verbose=False, recipe='linear')
     assert len(calls) == 1 and m.meta == lin.meta and m.meta['hold_out'] is True
     assert 'trained on the validation digits too (an older digitlab); training a new one' in capsys.readouterr().err
     assert DigitModel.load(fn).meta == lin.meta
@@ -167,7 +167,7 @@ def test_two_callers_at_once_train_it_once(lin, home, monkeypatch):
     calls = []
     monkeypatch.setattr(inference, 'train_digit_model', fake_training(lin, calls, seconds=1.))
     got = []
-    threads = [threading.Thread(target=lambda: got.append(default_model(verbose=False, arch='linear'))) for _ in range(2)]
+    threads = [threading.Thread(target=lambda: got.append(default_model(verbose=False, recipe='linear'))) for _ in range(2)]
     for t in threads: t.start()
     for t in threads: t.join()
     assert len(got) == 2 and all(m.meta == lin.meta for m in got)

@@ -46,15 +46,21 @@ def test_each_ten_digit_lesson_scores_the_test_set_in_its_last_section(lesson):
     for call in SCORED[lesson]: assert call in after, (lesson, call)
 
 def test_the_benchmark_trains_what_validation_chose(monkeypatch):
-    "bench/fast_mnist.py scores on the test digits exactly the candidates that bench/speed_study.py chose on the validation digits"
+    """bench/fast_mnist.py scores on the test digits exactly the candidates that bench/speed_study.py chose on the
+    validation digits: both take them from `RECIPES`, the package's one table of recipes, not from copies"""
     monkeypatch.syspath_prepend(str(nbs.parent/'bench'))
     import fast_mnist, speed_study
+    from digitlab.recipes import RECIPES
     study = {k: {name: (make, recipe) for name, make, recipe, _ in v} for k, v in speed_study.candidates().items()}
-    chosen = {'fast_cnn (ours)': study['crop']['middle 20x20, betas (0.7, 0.9), 0.8 epochs'],
-              fast_mnist.MID_NAME: study['mid6']['mild augmentation, off for the last 20%'],
-              fast_mnist.LONG_NAME: study['best2']['best_cnn, middle 20x20, 32 epochs, augmentation off for the last 10%']}
+    chosen = {'fast': ('fast_cnn (ours)', study['crop']['middle 20x20, betas (0.7, 0.9), 0.8 epochs']),
+              'mid': (fast_mnist.MID_NAME, study['mid6']['mild augmentation, off for the last 20%']),
+              'long': (fast_mnist.LONG_NAME,
+                       study['best2']['best_cnn, middle 20x20, 32 epochs, augmentation off for the last 10%'])}
     ours = fast_mnist.our_recipes()
-    for name, (make, recipe) in chosen.items():
-        bench_make, bench_recipe = ours[name]
-        assert bench_recipe == recipe, (name, bench_recipe, recipe)
-        assert repr(bench_make()) == repr(make()), name   # the same net, layer for layer
+    for key, (name, (make, recipe)) in chosen.items():
+        assert ours[name] is RECIPES[key], name   # the benchmark trains the package's entry itself
+        assert recipe is RECIPES[key][1], (key, recipe)   # so did the study's candidate
+        assert repr(make()) == repr(RECIPES[key][0](10)), key   # on the same net, layer for layer
+    make, recipe = ours['best_cnn (ours)']
+    assert make is RECIPES['best'][0] and recipe == RECIPES['best'][1]
+    assert fast_mnist.our_recipes(epochs=2)['best_cnn (ours)'][1] == dict(RECIPES['best'][1], epochs=2)

@@ -1,6 +1,6 @@
 """The library's shape: modules by concept, imports running one way (from the data up to the CLI and the app),
 each module short enough to read in one go."""
-import ast, re
+import ast
 from pathlib import Path
 import pytest
 
@@ -60,3 +60,26 @@ def test_a_module_alone_has_the_methods_it_calls():
     import subprocess, sys
     code = "import digitlab.recipes; from digitlab.learner import MiniLearner; assert hasattr(MiniLearner, 'fit_one_cycle')"
     subprocess.run([sys.executable, '-c', code], check=True)
+
+def test_each_module_reads_in_one_go():
+    "At most 250 lines a module"
+    long = {p.name: n for p in MODULES if (n := len(p.read_text(encoding='utf-8').splitlines())) > 250}
+    assert not long, long
+
+def _long_lines(p:Path) -> list:
+    "Lines of `p` over 120 characters, but for what nbdev writes: `__all__` lists and the package docstring"
+    text = p.read_text(encoding='utf-8')
+    skip = set()
+    if p.name == '__init__.py':   # nbdev's package docstring: the modules' summaries, one line each
+        tree = ast.parse(text)
+        doc = tree.body[0] if tree.body and isinstance(tree.body[0], ast.Expr) else None
+        if doc is not None: skip = set(range(doc.lineno, doc.end_lineno + 1))
+    return [f'{p.name}:{i}' for i, l in enumerate(text.splitlines(), 1)
+            if len(l) > 120 and i not in skip and not l.startswith('__all__')]
+
+@pytest.mark.parametrize('folder', ['digitlab', 'bench'])
+def test_lines_fit_120_characters(folder):
+    files = [p for p in sorted((lib.parent/folder).glob('*.py')) if p.name != '_modidx.py']
+    assert files
+    long = [hit for p in files for hit in _long_lines(p)]
+    assert not long, long[:10]
