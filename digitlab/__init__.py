@@ -17,7 +17,7 @@ Modules:
 - `digitlab.models`: Neural nets: two linear layers with a ReLU between them, the smallest one, and what it buys over a linear model.
 - `digitlab.optim`: The step of the training loop, packaged as an object: `BasicOptim`, and proof that it does what PyTorch's and fastai's SGD do.
 - `digitlab.pixels`: An image is a grid of numbers. Before any learning: how far can we get by comparing a digit with the average 3 and the average 7?
-- `digitlab.recipes`: Training recipes for deeper nets: linear, two- and three-layer nets on all ten digits, trained by our own `MiniLearner`; how the learning rate and depth change what they learn; the chapter's resnet18 on ten digits; then the test set, once.
+- `digitlab.recipes`: Training recipes: each net of the course and how it trains. Here linear, two- and three-layer nets on all ten digits, trained by our own `MiniLearner`; how the learning rate and depth change what they learn; the chapter's resnet18 on ten digits; then the test set, once.
 - `digitlab.results`: Every model of the course trained again in one run, each beside the book's figure or the course's target, with a floor it must reach: the table behind `digitlab reproduce`.
 - `digitlab.schedule`: The learning-rate finder, one-cycle training and early stopping as callbacks; every part of the learner checked; then the chapter's own models trained on it, loss for loss the same as fastai's `Learner`.
 - `digitlab.sgd`: Seven steps that turn any function with weights into something that learns, tried on a toy problem first.

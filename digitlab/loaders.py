@@ -87,7 +87,9 @@ def device_name(device=None, # a device or its name; None: `pick_device()`
     """A device in words, for messages: 'the CPU (2 threads)', 'CUDA GPU 0 (NVIDIA H100 80GB HBM3)', 'the Apple GPU
     (MPS)'"""
     d = pick_device(device)
-    if d.type == 'cpu': return f"the CPU ({torch.get_num_threads()} threads)"
+    if d.type == 'cpu':
+        n = torch.get_num_threads()
+        return f"the CPU ({n} thread{'' if n == 1 else 's'})"
     if d.type == 'mps': return "the Apple GPU (MPS)"
     if d.type == 'cuda':
         i = d.index if d.index is not None else torch.cuda.current_device()

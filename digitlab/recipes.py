@@ -1,5 +1,5 @@
-"""Training recipes for deeper nets:
-linear, two- and three-layer nets on all ten digits, trained by our own `MiniLearner`; how the learning rate and
+"""Training recipes: each net of the course and how it trains.
+Here linear, two- and three-layer nets on all ten digits, trained by our own `MiniLearner`; how the learning rate and
 depth change what they learn; the chapter's resnet18 on ten digits; then the test set, once.
 
 Docs: https://digitlab.github.io/digitlab/deeper_nets.html.md"""
@@ -68,7 +68,7 @@ def plot_history(nets:dict, # name: a trained net with a `history` of per-epoch 
 # %% ../nbs/12_deeper_nets.ipynb #83f09107
 # the fully connected nets of this lesson: layer sizes, epochs, and the learning rate (plain SGD, batches of 128)
 MLP_RECIPES = {
-    'linear':       dict(sizes=(784, 10), epochs=10, lr=0.5),             # 0.5: the validation digits' choice
+    'linear':       dict(sizes=(784, 10), epochs=10, lr=0.5),             # 0.5: chosen in lesson 11
     'two layers':   dict(sizes=(784, 128, 10), epochs=15, lr=0.5),        # for the two-layer net ("Experiments" below)
     'three layers': dict(sizes=(784, 256, 128, 10), epochs=15, lr=0.5),
 }

@@ -89,7 +89,7 @@ def resnet_on_folders(share:float=1., # share of the 60,000 training PNGs to tra
                                    parent_label, resnet18, set_seed, vision_learner)
     from digitlab.data import mnist_full
     set_seed(seed, reproducible=True)
-    # the data lesson's mnist_png, built here if it is missing; `untar_data(URLs.MNIST)` returns it after
+    # appendix A2's mnist_png, built here if it is missing; `untar_data(URLs.MNIST)` returns it after
     path = mnist_full(verbose=False)
     train, test = get_image_files(path/'training'), get_image_files(path/'testing')
     if share < 1:

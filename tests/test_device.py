@@ -89,7 +89,11 @@ def test_digit_classifier_fits_on_the_gpu(monkeypatch):
 
 def test_the_device_in_words():
     from digitlab.loaders import device_name
-    assert device_name('cpu').startswith('the CPU (') and 'threads' in device_name('cpu')
+    n = torch.get_num_threads()
+    assert device_name('cpu') == f"the CPU ({n} thread{'' if n == 1 else 's'})"
+    torch.set_num_threads(1)
+    try: assert device_name('cpu') == 'the CPU (1 thread)'
+    finally: torch.set_num_threads(n)
 
 def _fit_tiny(progress=True, n=512, bs=16):
     from digitlab.models import DigitClassifier
