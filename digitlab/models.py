@@ -9,9 +9,7 @@ Docs: https://digitlab.github.io/digitlab/neural_net.html.md"""
 from __future__ import annotations
 import torch
 from torch import nn
-from torchvision.transforms import CenterCrop
 from .loaders import fit_sample_learner
-from .losses import softmax
 
 # %% auto #0
 __all__ = ['simple_net', 'train_simple_net', 'DigitClassifier', 'FlattenCL', 'fast_cnn', 'fast_net', 'best_cnn', 'OneCellConv', 'one_cell_convs']
@@ -32,6 +30,8 @@ def train_simple_net(epochs:int=40, # the book's
     return fit_sample_learner(simple_net(), epochs, lr)
 
 # %% ../nbs/12_deeper_nets.ipynb #2ab570b4
+from .losses import softmax
+
 class DigitClassifier(nn.Module):
     "Linear layers of `sizes` with a ReLU between each pair: `(784, 10)` is a linear model, `(784, 128, 10)` two layers"
     def __init__(self, sizes=(784, 128, 10), # inputs, hidden layer sizes..., outputs
@@ -58,6 +58,8 @@ class DigitClassifier(nn.Module):
         return p[0] if one else p
 
 # %% ../nbs/13_convnets.ipynb #97d29325
+from torchvision.transforms import CenterCrop
+
 def _cbr(n_in, n_out, stride=1):
     "3x3 convolution, batch norm, ReLU (no bias: the batch norm's shift does its job)"
     return nn.Sequential(nn.Conv2d(n_in, n_out, 3, stride, 1, bias=False), nn.BatchNorm2d(n_out), nn.ReLU(inplace=True))

@@ -61,12 +61,14 @@ def show_preds(t:Tensor, # the inputs (time)
                preds:Tensor, # the model's values
                ax=None, # a matplotlib axis; None makes one
                title:str|None=None, # the plot's title
+               ylim:tuple|None=(-300, 100), # the speed axis' range (fixed, so the film's frames compare); None: fit
               ):
     "Measurements `targets` (blue) and predictions `preds` (red) against `t`"
     if ax is None: ax = plt.subplots(figsize=(4, 3))[1]
     ax.scatter(t, targets, label='measured')
     ax.scatter(t, preds.detach(), color='red', label='predicted')
-    ax.set(xlabel='time (s)', ylabel='speed', ylim=(-300, 100), title=title)
+    ax.set(xlabel='time (s)', ylabel='speed', ylim=ylim, title=title)
+    ax.legend(fontsize=8)
 
 # %% ../nbs/02_sgd.ipynb #e1bb7c7c
 def apply_step(params:Tensor, # the weights, with `requires_grad`
