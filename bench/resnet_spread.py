@@ -6,7 +6,7 @@ machine's own kernels and the AVX2 ones, with 1 and 2 threads and several seeds 
 every run's accuracy and count of wrong digits to bench/results/resnet_spread.json. The lesson's assertions take
 their tolerance from it. See bench/README.md.
 
-    python bench/resnet_spread.py                    # seeds 42 0 1, 1 and 2 threads, both kernel sets (~15 minutes)
+    python bench/resnet_spread.py                    # seeds 42 0 1, 1 and 2 threads, both kernel sets: ~15 minutes
     python bench/resnet_spread.py --seeds 42 --threads 1
 """
 import argparse, time

@@ -231,6 +231,7 @@ def cnn_by_hand(model:nn.Module, # the net to train
     sched, g = MiniOneCycle(lr), torch.Generator().manual_seed(seed)
     aug = {'crop': net_crop(model, x.shape[-1]), **(augment if isinstance(augment, dict) else {})}
     until = aug.pop('until', 1.) if isinstance(augment, dict) or augment else 0.   # the share of batches augmented
+    if not 0 <= until <= 1: raise ValueError(f"cnn_by_hand's until is a share of the batches, from 0 to 1, not {until}")
     n_batches = math.ceil(len(x)/bs)
     total = max(1, round(epochs*n_batches))
     model.train()
