@@ -147,6 +147,11 @@ def net_crop(model:nn.Module, # a net
     first = model[0] if isinstance(model, nn.Sequential) and len(model) else None
     return (side - first.size[0])//2 if isinstance(first, CenterCrop) else 0
 
+def _augmenter(augment, model, side):
+    "`train_cnn`'s `augment` (True, or a dict of arguments) as a `MiniAugment` with `model`'s crop; None if off"
+    if not augment and not isinstance(augment, dict): return None
+    return MiniAugment(**{'crop': net_crop(model, side), **(augment if isinstance(augment, dict) else {})})
+
 # %% ../nbs/13_convnets.ipynb #a011316a
 def train_cnn(model:nn.Module, # the net to train, for example `fast_cnn()`
               epochs:float=1.1, # may be fractional: training stops after that many epochs' batches
@@ -177,11 +182,8 @@ def train_cnn(model:nn.Module, # the net to train, for example `fast_cnn()`
     for m in model.modules():   # the seed decides the starting weights, whatever built the model before
         if hasattr(m, 'reset_parameters'): m.reset_parameters()
     timer = MiniTimer()
-    # {} and True: MiniAugment's defaults
-    aug = dict(augment) if isinstance(augment, dict) else {} if augment else None
-    if aug is not None: aug.setdefault('crop', net_crop(model, x.shape[-1]))   # augment only the middle the net reads
-    extra = [*([MiniAugment(**aug)] if aug is not None else []),
-             *([MiniBF16()] if bf16 and bf16_pays(device) else [])]
+    aug = _augmenter(augment, model, x.shape[-1])   # augment only the middle the net reads
+    extra = [cb for cb in (aug, MiniBF16() if bf16 and bf16_pays(device) else None) if cb is not None]
     learn = MiniLearner((TensorLoader(x, y, bs=bs, shuffle=True, seed=seed, device=device), None), model,
                         partial(F.cross_entropy, label_smoothing=smoothing), partial(torch.optim.AdamW, betas=betas,
                                                                                      weight_decay=0.01, fused=True),
@@ -229,9 +231,7 @@ def cnn_by_hand(model:nn.Module, # the net to train
         if hasattr(m, 'reset_parameters'): m.reset_parameters()
     opt = torch.optim.AdamW(model.parameters(), lr, betas=betas, weight_decay=0.01, fused=True)
     sched, g = MiniOneCycle(lr), torch.Generator().manual_seed(seed)
-    aug = {'crop': net_crop(model, x.shape[-1]), **(augment if isinstance(augment, dict) else {})}
-    until = aug.pop('until', 1.) if isinstance(augment, dict) or augment else 0.   # the share of batches augmented
-    if not 0 <= until <= 1: raise ValueError(f"cnn_by_hand's until is a share of the batches, from 0 to 1, not {until}")
+    aug = _augmenter(augment, model, x.shape[-1])   # the callback `train_cnn` would add: its settings, checked
     n_batches = math.ceil(len(x)/bs)
     total = max(1, round(epochs*n_batches))
     model.train()
@@ -239,7 +239,7 @@ def cnn_by_hand(model:nn.Module, # the net to train
     for i in range(total):
         if i % n_batches == 0: order = torch.randperm(len(x), generator=g)
         b = order[(i % n_batches)*bs:(i % n_batches + 1)*bs]
-        xb = random_affine(x[b], **aug, generator=g) if i < until*total else x[b]
+        xb = random_affine(x[b], **aug.kw, generator=g) if aug and i < aug.until*total else x[b]
         for group in opt.param_groups: group['lr'] = sched.lr_at(i/total)
         F.cross_entropy(model(xb), y[b], label_smoothing=smoothing).backward()
         opt.step()
