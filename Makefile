@@ -55,6 +55,7 @@ test: $(BIN)/digitlab
 # Warnings are errors.
 docs: $(BIN)/digitlab
 	$(BIN)/python docs/make_site.py
+	rm -rf docs/_build/html   # pages of lessons renamed or removed must not linger; Sphinx rewrites the rest from its cache
 	$(BIN)/sphinx-build -W --keep-going -q -b html -d docs/_build/doctrees -c docs docs/_build/src docs/_build/html
 
 readme: $(BIN)/digitlab

@@ -3,10 +3,10 @@
 Modules:
 
 - `digitlab.all`: How does a neural network actually learn? From raw pixels to a trained digit classifier, one runnable step at a time.
-- `digitlab.app`: A local web page where you draw a digit and watch the course's models read it: an honest "not sure", a "that is no digit", the course's models side by side, and the page called from a script.
+- `digitlab.app`: A local web page where you draw a digit and watch the course's models read it: each drawing's verdict, the course's models side by side, and the page called from a script.
 - `digitlab.cli`: `digitlab` in a terminal: get the data, reproduce the course's results, train a model, and read your own digits.
 - `digitlab.data`: MNIST on your own disk, laid out exactly as fastai's `untar_data` gives it, from digitlab's own copy of the files: cached arrays, the book's folders, a fast loader.
-- `digitlab.drawing`: Drawn digits, for the draw-a-digit app: drawings made to look like MNIST's, whatever the ink, the canvas or the pen, measured on 864 drawn digits.
+- `digitlab.drawing`: Drawn digits, and one reader for every picture of a digit: drawings, scans and photos made to look like MNIST's, measured on drawings made from real handwriting.
 - `digitlab.evaluate`: Convolutional nets, and how to see what a model gets wrong: convolutions, batch norm, AdamW, label smoothing and augmentation, each shown before a recipe uses it; a small net past 99% in seconds of training, a bigger one past 99.5%; a confusion matrix and the worst mistakes; the test set, once.
 - `digitlab.idx`: MNIST's four files, shipped with digitlab: the IDX format read and checked byte by byte, with errors that name the file.
 - `digitlab.images`: Images of digits read from files, and an 18-layer convolutional network trained from scratch for one epoch, exported, loaded back, and asked about images it has never seen.
@@ -22,7 +22,8 @@ Modules:
 - `digitlab.schedule`: The learning-rate finder, one-cycle training and early stopping as callbacks; every part of the learner checked; then the chapter's own models trained on it, loss for loss the same as fastai's `Learner`.
 - `digitlab.sgd`: Seven steps that turn any function with weights into something that learns, tried on a toy problem first.
 - `digitlab.speed`: How the course's CNN recipes were chosen and how fast they train: the recipe studies on validation digits, the side-by-side benchmark against public recipes, and how much margin a goal that every run must pass needs.
-- `digitlab.train`: Training on all ten digits, the chapter's second further-research task: everything again on full MNIST. A validation set for every choice, the ten mean digits, why a sigmoid per class fails, softmax and cross-entropy written from scratch, and the chapter's two routes on ten classes."""
+- `digitlab.train`: Training on all ten digits, the chapter's second further-research task: everything again on full MNIST. A validation set for every choice, the ten mean digits, why a sigmoid per class fails, softmax and cross-entropy written from scratch, and the chapter's two routes on ten classes.
+- `digitlab.verdicts`: Softmax is always sure of something: a second model asks whether a picture is a digit at all, its thresholds chosen on validation data, the whole reader judged once on pictures it never saw."""
 
 __version__ = "0.0.1"
 

@@ -1,5 +1,5 @@
-"""Drawn digits, for the draw-a-digit app:
-drawings made to look like MNIST's, whatever the ink, the canvas or the pen, measured on 864 drawn digits.
+"""Drawn digits, and one reader for every picture of a digit:
+drawings, scans and photos made to look like MNIST's, measured on drawings made from real handwriting.
 
 Docs: https://digitlab.github.io/digitlab/drawn_digits.html.md"""
 
@@ -9,12 +9,14 @@ Docs: https://digitlab.github.io/digitlab/drawn_digits.html.md"""
 from __future__ import annotations
 import numpy as np, torch
 from PIL import Image, ImageDraw
+import itertools
+from pathlib import Path
+import pandas as pd
 from scipy import ndimage
 from .images import DigitImageError, as_image, centre_by_mass, fit_into_box, keep_strokes, shrink_to
 
 # %% auto #0
-__all__ = ['DIGIT_STROKES', 'MNIST_STROKE', 'draw_digit', 'canvas_rgba', 'canvas_ink', 'canvas_is_empty', 'stroke_width',
-           'ink_extent', 'even_strokes', 'mnistify_drawing']
+__all__ = ['DIGIT_STROKES', 'MNIST_STROKE', 'MNIST_STROKE_LIMITS', 'INK_STYLES', 'PENS', 'draw_digit', 'canvas_rgba', 'canvas_ink', 'canvas_is_empty', 'stroke_width', 'ink_extent', 'even_strokes', 'stroke_share', 'read_digit', 'thin', 'redraw', 'drawn_digits', 'draw_strokes']
 
 # %% ../nbs/15_drawn_digits.ipynb #8a8347da
 def _arc(cx, cy, rx, ry, a0, a1, n=24):
@@ -120,13 +122,111 @@ def even_strokes(ink:np.ndarray, # ink levels, 0 paper to 1 ink
     elif r < 0: mask = ndimage.distance_transform_edt(mask) > -r
     return mask.astype(np.float32)
 
-# %% ../nbs/15_drawn_digits.ipynb #4d15fff8
-def mnistify_drawing(item, # a drawing: path, PIL image, array, tensor, or a Gradio sketchpad's value
-                     box:int=20, # the digit's longer side after fitting, in pixels
-                     size:int=28, # the side of the output image
-                    ) -> torch.Tensor: # (size, size), 0 paper to 1 ink
-    """A drawing made to look like an MNIST digit: ink from its alpha or colour, dust dropped, strokes as wide as
-    MNIST's, fitted, centred"""
-    ink = shrink_to(canvas_ink(canvas_rgba(item)))
-    if canvas_is_empty(ink): raise DigitImageError("the canvas is empty: draw a digit first")
-    return torch.from_numpy(centre_by_mass(fit_into_box(even_strokes(keep_strokes(ink/ink.max())), box), size))
+# the widths MNIST's own digits stay within: their 0.5th and 99.5th percentiles (0.070 and 0.276), widened
+MNIST_STROKE_LIMITS = (0.05, 0.28)
+
+def stroke_share(ink:np.ndarray, # ink levels, 0 paper to 1 ink
+                 side:int=300, # the size to measure at: small images are enlarged to it first
+                ) -> float:
+    "The strokes' width as a share of the digit's longer side, measured as for `MNIST_STROKE` (on a digit ~300 px tall)"
+    ys, xs = np.nonzero(ink > 0.5)
+    a = np.pad(ink[ys.min():ys.max() + 1, xs.min():xs.max() + 1], 1).astype(np.float32)
+    if max(a.shape) < side:
+        f = side/max(a.shape)
+        a = np.asarray(Image.fromarray(a).resize((round(a.shape[1]*f), round(a.shape[0]*f)), Image.Resampling.BILINEAR))
+    return stroke_width(a > 0.5)/ink_extent(a > 0.5)
+
+def read_digit(item, # a path, PIL image, array or tensor, or a Gradio sketchpad's value: any size, colour or canvas
+               box:int=20, # the digit's longer side after fitting, in pixels
+               size:int=28, # the side of the output image
+              ) -> torch.Tensor: # (size, size), 0 paper to 1 ink
+    """Any picture of a digit (drawn, scanned or photographed) made to look like an MNIST digit: ink from its alpha or
+    colour, dust dropped, strokes evened unless already MNIST's, fitted, centred"""
+    src = str(item) if isinstance(item, (str, Path)) else None   # a file is named; anything else is a canvas
+    ink = canvas_ink(canvas_rgba(item))
+    if min(ink.shape) < 2:
+        raise DigitImageError(f"{src or 'the image'}: too small to hold a digit ({ink.shape[1]}x{ink.shape[0]} pixels)")
+    ink = shrink_to(ink)
+    if canvas_is_empty(ink): raise DigitImageError("the canvas is empty: draw a digit first" if src is None else
+                                                   f"{src}: no digit found (almost no contrast between ink and paper)")
+    ink = keep_strokes(ink/ink.max())
+    if not (ink > 0.5).any(): raise DigitImageError(f"{src or 'the image'}: no digit found (only faint marks)")
+    mnist_like = ink_extent(ink > 0.5) <= 40 and MNIST_STROKE_LIMITS[0] <= stroke_share(ink) <= MNIST_STROKE_LIMITS[1]
+    if not mnist_like:
+        even = even_strokes(ink)
+        if even.any(): ink = even   # a speck a pixel or two wide can vanish when thinned: it is then kept as it is
+    return torch.from_numpy(centre_by_mass(fit_into_box(ink, box), size))
+
+# %% ../nbs/15_drawn_digits.ipynb #b9cabd70
+def thin(mask:np.ndarray, # True where there is ink
+        ) -> np.ndarray: # the same strokes, one pixel wide
+    "Strokes thinned to their centre lines: each pass peels outer pixels that neither break a stroke nor shorten it"
+    m = np.pad(mask.astype(bool), 1)
+    # the 8 neighbours of every pixel, clockwise from the one above: P2 (north) ... P9 (north-west)
+    around = [(1, 0), (1, -1), (0, -1), (-1, -1), (-1, 0), (-1, 1), (0, 1), (1, 1)]
+    while True:
+        before = m.sum()
+        for step in (0, 1):
+            n = [np.roll(m, s, (0, 1)) for s in around]
+            filled = sum(p.astype(int) for p in n)              # neighbours with ink
+            turns = sum((~a & b).astype(int) for a, b in zip(n, n[1:] + n[:1]))   # paper-to-ink steps around it
+            p2, p4, p6, p8 = n[0], n[2], n[4], n[6]
+            side = ~(p2 & p4 & p6) & ~(p4 & p6 & p8) if step == 0 else ~(p2 & p4 & p8) & ~(p2 & p6 & p8)
+            m = m & ~((filled >= 2) & (filled <= 6) & (turns == 1) & side)
+        if m.sum() == before: return m[1:-1, 1:-1]
+
+# a drawing's three ways of holding ink: (ink, paper) for `draw_digit`
+INK_STYLES = {'black on transparent': ('black', (0, 0, 0, 0)), 'white on transparent': ('white', (0, 0, 0, 0)),
+              'black on white': ('black', 'white')}
+
+def redraw(x:torch.Tensor, # an MNIST-style digit (28, 28), 0 paper to 1 ink
+           pen:float=5, # the pen's width, in pixels
+           ink:str='black on transparent', # a key of `INK_STYLES`
+           height:float=0.6, # the digit's height, as a share of the canvas
+           centre:tuple=(0.5, 0.5), # where the 28x28 frame's middle goes, as shares of the canvas
+           size:int=400, # the canvas's side
+          ) -> Image.Image: # RGBA, `size` x `size`
+    "Real handwriting as a drawing app would hand it over: `x`'s strokes, thinned to lines, redrawn with a round `pen`"
+    sk = thin(ndimage.zoom(np.asarray(x, np.float32), 4, order=1) > 0.5)
+    ys, xs = np.nonzero(sk)
+    # each pair of touching pixels of the centre lines becomes a short stroke, in the 28x28 frame's unit box
+    pairs = [(i, j) for d in ((0, 1), (1, 0), (1, 1), (1, -1))
+             for i, j in zip(*np.nonzero((ys[:, None] + d[0] == ys) & (xs[:, None] + d[1] == xs)))]
+    pts = np.stack([xs, ys], 1)/(4*28)
+    strokes = [[tuple(pts[i]), tuple(pts[j])] for i, j in pairs]
+    ink_c, paper = INK_STYLES[ink]
+    return draw_digit('', size=size, pen=pen, height=height*28/20, width=1., centre=centre, ink=ink_c, paper=paper,
+                      strokes=strokes)
+
+PENS = (1, 2, 3, 5, 8, 12, 20)   # the pens the course's drawings are made with, in pixels
+
+def drawn_digits(x:torch.Tensor, # MNIST-style digits (N, 28, 28)
+                 y:torch.Tensor, # their labels
+                 n:int=20, # digits for each pen and ink style
+                 seed:int=0, # picks the digits, sizes and places
+                 size:int=400, # the canvas's side
+                 read=read_digit, # the reader
+                ) -> tuple[torch.Tensor, pd.DataFrame]: # images from `read`, and each drawing's digit, pen and ink
+    "`n` of the digits `x` redrawn (`redraw`) with each of `PENS` in each of `INK_STYLES`, then read with `read`"
+    rng, xs, rows = np.random.default_rng(seed), [], []
+    for pen, ink in itertools.product(PENS, INK_STYLES):
+        for i in rng.choice(len(x), n, replace=False).tolist():
+            where = dict(height=rng.uniform(.45, .85), centre=tuple(rng.uniform(.35, .65, 2)))
+            img = redraw(x[i], pen, ink, size=size, **where)
+            xs.append(read(img)); rows.append(dict(digit=str(int(y[i])), pen=pen, ink=ink))
+    return torch.stack(xs), pd.DataFrame(rows)
+
+# %% ../nbs/16_digit_or_not.ipynb #d4e8f83c
+def draw_strokes(strokes:list, # polylines in the unit box
+                 rng:np.random.Generator, # picks the size, shape, place and turn, and moves each point a little
+                 pen:float=5, # the pen's width, in pixels
+                 ink:str='black on transparent', # a key of `INK_STYLES`
+                 size:int=400, # the canvas's side
+                ) -> Image.Image:
+    "`strokes` drawn as a hand might: 0.35-0.8 of the canvas tall, 0.7-1 as wide, turned up to 10 degrees, anywhere"
+    a = np.radians(rng.uniform(-10, 10)); c, s = np.cos(a), np.sin(a)
+    turned = [[(.5 + (x - .5)*c - (y - .5)*s + rng.normal(0, .01), .5 + (x - .5)*s + (y - .5)*c + rng.normal(0, .01))
+               for x, y in st] for st in strokes]
+    return draw_digit('', size=size, pen=pen, height=rng.uniform(.35, .8), width=rng.uniform(.7, 1.),
+                      centre=tuple(rng.uniform(.4, .6, 2)), ink=INK_STYLES[ink][0], paper=INK_STYLES[ink][1],
+                      strokes=turned)

@@ -23,7 +23,7 @@ from .evaluate import cnn_probs
 from .recipes import RECIPES, train_cnn
 
 # %% auto #0
-__all__ = ['DigitModelError', 'DigitModel', 'train_digit_model', 'default_model_path', 'default_model', 'predict_files']
+__all__ = ['DigitModelError', 'DigitModel', 'train_digit_model', 'default_model_path', 'default_model']
 
 # %% ../nbs/14_your_digits.ipynb #bd87c197
 class DigitModelError(ValueError):
@@ -48,18 +48,12 @@ class DigitModel:
         x = normalise(x.float()).reshape(-1, 1, 28, 28)
         return cnn_probs(self.model.to(pick_device()), x)
 
-    def predict(self,
-                item, # anything `mnistify` reads: a path, PIL image, array or tensor
-               ) -> tuple[str, float]:
-        "The digit in `item` (anything `mnistify` reads) and the model's probability for it"
-        p = self.probs(mnistify(item)[None])[0]
-        return self.classes[int(p.argmax())], float(p.max())
-
     def __repr__(self):
         classes = '0-9' if tuple(self.classes) == tuple('0123456789') else ' or '.join(self.classes)
         acc = self.meta.get('accuracy')
         data = {'full': 'MNIST', 'sample': 'MNIST_SAMPLE'}.get(self.meta.get('data'), 'its')
-        score = f"{acc:.2%} of {data} test digits right)" if acc is not None else "untrained)"
+        score = f"{acc:.2%} of {data} test digits right)" if acc is not None else \
+            f"trained {self.meta['trained']})" if 'trained' in self.meta else "untrained)"
         return f"DigitModel({self.arch}, {classes}: " + score
 
 # %% ../nbs/14_your_digits.ipynb #9131b454
@@ -150,19 +144,3 @@ def default_model(verbose:bool=True, # say when it trains, and where it saves
         if verbose: print(f"trained in {m.meta['seconds']} s: {m.meta['accuracy']:.2%} of MNIST's test digits right",
                           file=sys.stderr)
         return m
-
-# %% ../nbs/14_your_digits.ipynb #ecc3d816
-def predict_files(model:DigitModel, # the classifier
-                  fnames:list, # image files, any size or colour
-                 # predictions (one dict per readable file) and (file, reason) pairs for the rest
-                 ) -> tuple[list, list]:
-    "Classify each image file with `model`; unreadable files are returned apart, with the reason"
-    good, images, bad = [], [], []
-    for fn in map(str, fnames):
-        try: images.append(mnistify(fn)); good.append(fn)
-        except (DigitImageError, FileNotFoundError, IsADirectoryError, PermissionError) as e: bad.append((fn, str(e)))
-    probs = model.probs(torch.stack(images)) if images else torch.zeros(0, len(model.classes))
-    preds = [dict(file=fn, digit=model.classes[int(p.argmax())], probability=round(float(p.max()), 4),
-                  probabilities={c: round(float(q), 4) for c, q in zip(model.classes, p)})
-             for fn, p in zip(good, probs)]
-    return preds, bad

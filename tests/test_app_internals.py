@@ -1,5 +1,5 @@
-"""The drawing reader and the page's internals (`digitlab.drawing` and `digitlab.app`), beside lessons 15, "Drawn digits", and 16, "The
-draw-a-digit app" (nbs/15_drawn_digits.ipynb, nbs/16_draw_app.ipynb).
+"""The drawing reader and the page's internals (`digitlab.drawing` and `digitlab.app`), beside lessons 15, "Drawn digits", and 17, "The
+draw-a-digit app" (nbs/15_drawn_digits.ipynb, nbs/17_draw_app.ipynb).
 
 The lessons show each step on a few examples; these tests check what a learner need not read: the geometry of
 `draw_digit`, `even_strokes` on strokes too thin, too thick and already in MNIST's range, that `MNIST_STROKE` holds
@@ -12,7 +12,7 @@ from PIL import Image
 import digitlab.inference as inference
 from digitlab.app import course_models, read_canvas
 from digitlab.drawing import (MNIST_STROKE, canvas_ink, canvas_is_empty, canvas_rgba, draw_digit, even_strokes, ink_extent,
-                              mnistify_drawing, stroke_width)
+                              read_digit, stroke_width)
 from digitlab.data import load_mnist
 from digitlab.images import DigitImageError
 from digitlab.inference import DigitModel
@@ -40,7 +40,7 @@ def test_draw_digit_geometry():
 def test_an_empty_canvas_of_any_paper_is_refused(paper):
     blank = Image.new('RGBA', (400, 400), paper)
     assert canvas_is_empty(ink(blank))
-    with pytest.raises(DigitImageError, match='the canvas is empty: draw a digit first'): mnistify_drawing(blank)
+    with pytest.raises(DigitImageError, match='the canvas is empty: draw a digit first'): read_digit(blank)
 
 @pytest.mark.parametrize('what, img', [('thin 3', draw_digit('3', pen=3, height=0.8)), ('small 8, fat pen', draw_digit('8', pen=40, height=0.3)),
                                        ('small 1, fat pen', draw_digit('1', pen=40, height=0.3))])
@@ -63,8 +63,8 @@ def test_mnist_stroke_holds_on_other_validation_digits():
 
 def test_a_sketchpad_value_reads_as_its_drawing():
     five = draw_digit('5', pen=8)
-    torch.testing.assert_close(mnistify_drawing(sketchpad(five)), mnistify_drawing(five))
-    with pytest.raises(DigitImageError, match='the canvas is empty: draw a digit first'): mnistify_drawing(sketchpad())
+    torch.testing.assert_close(read_digit(sketchpad(five)), read_digit(five))
+    with pytest.raises(DigitImageError, match='the canvas is empty: draw a digit first'): read_digit(sketchpad())
 
 @pytest.fixture(scope='module')
 def models() -> dict: return course_models(verbose=False)
@@ -82,7 +82,7 @@ def test_read_canvas_answers_every_input(models, tmp_path, monkeypatch):
 
 def test_the_page_shows_the_image_the_model_reads(models):
     "The 28x28 image, enlarged 8 times without smoothing, dark on light"
-    x = mnistify_drawing(draw_digit('7'))
+    x = read_digit(draw_digit('7'))
     seen = read_canvas(draw_digit('7'), models)[1]
     np.testing.assert_array_equal(seen[::8, ::8], ((1 - x.numpy())*255).round().astype(np.uint8))
     assert (seen[:8, :8] == seen[0, 0]).all()

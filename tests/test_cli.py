@@ -1,4 +1,4 @@
-"""The command line's plumbing (`digitlab.cli`), beside the lesson "The command line" (nbs/17_cli.ipynb).
+"""The command line's plumbing (`digitlab.cli`), beside the lesson "The command line" (nbs/18_cli.ipynb).
 
 The lesson tries each subcommand once; these tests check what a learner need not read: the dispatcher's exit
 codes, fastcore's option handling, every help text, and the error paths. Nothing here trains for more than a

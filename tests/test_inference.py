@@ -8,8 +8,9 @@ import pytest, torch
 from PIL import Image, ImageDraw
 from fastai.data.external import fastai_cfg
 import digitlab.inference as inference
+import digitlab.verdicts  # noqa: F401  (defines `DigitModel.predict`)
 from digitlab.images import DigitImageError, mnistify
-from digitlab.inference import (DigitModel, DigitModelError, default_model, default_model_path, predict_files,
+from digitlab.inference import (DigitModel, DigitModelError, default_model, default_model_path,
                                 train_digit_model)
 
 def draw_seven(size=200, width=14, offset=(-20, 10)) -> Image.Image:
@@ -61,9 +62,10 @@ def test_a_phone_sized_photo_is_read_quickly(lin):
     assert m.shape == (28, 28) and took < 5, took
     ys, xs = (m > 0.05).nonzero(as_tuple=True)
     assert max(ys.max() - ys.min(), xs.max() - xs.min()) + 1 == 20
-    assert lin.predict(big)[0] == '7' and lin.predict(draw_seven())[0] == '7'
+    assert lin.predict(big)['digit'] == '7' and lin.predict(draw_seven())['digit'] == '7'
 
 def test_predict_files_keeps_going_past_bad_files(lin, files):
+    from digitlab.verdicts import predict_files
     names = ['seven.png', 'notes.txt', 'cut.png', 'missing.png', 'folder.png']
     preds, bad = predict_files(lin, [files/n for n in names])
     assert [Path(p['file']).name for p in preds] == ['seven.png'] and preds[0]['digit'] == '7'

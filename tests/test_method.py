@@ -18,7 +18,7 @@ READS_TEST = [(r"""['"](test|testing)['"]""", "the 'test' split or the testing/ 
               (r'\btrain_cnn\((?!.*\bdata=)', 'train_cnn without data= (it scores the test set by default)')]
 # lesson: the start of the markdown cell from which the test set may be read (None: never)
 FIRST_TEST = {'11_ten_digits': '## The test set, once', '12_deeper_nets': '## The test set, once', '13_convnets': '## The test set, once',
-              '14_your_digits': 'Now the real test', '15_drawn_digits': None, '16_draw_app': None}
+              '14_your_digits': 'Now the real test', '15_drawn_digits': None, '16_digit_or_not': '## Judged once', '17_draw_app': None}
 
 def reads_of_test(cells):
     return [f'cell {i}: {why}: {line.strip()}' for i, c in enumerate(cells) if c['cell_type'] == 'code'
