@@ -10,8 +10,8 @@ Prints the share read right with the verdict *digit* and the share refused (*not
 and condition, and writes bench/results/verdicts.json. Uses the models `default_model` and `default_detector` keep
 (trained once if missing). Takes about ten minutes on two cores.
 
-usage: python bench/verdicts.py [--quick]   (--quick: the lesson's size)"""
-import sys, tempfile
+usage: python bench/verdicts.py [--quick]"""
+import argparse, tempfile
 from pathlib import Path
 import pandas as pd, torch
 from PIL import Image
@@ -54,4 +54,8 @@ def main(quick=False):
                                 for (s, c), r in by_condition.iterrows()])
     save_json(RESULTS/('verdicts_quick.json' if quick else 'verdicts.json'), record)
 
-if __name__ == '__main__': main('--quick' in sys.argv[1:])
+if __name__ == '__main__':
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('--quick', action='store_true', help="the lesson's size: a fifth of the drawings and non-digits")
+    main(p.parse_args().quick)
