@@ -8,7 +8,7 @@ that played no part in building or calibrating them, at five times the lesson's 
 
 Prints the share read right with the verdict *digit* and the share refused (*not sure* or *not a digit*), by set
 and condition, and writes bench/results/verdicts.json. Uses the models `default_model` and `default_detector` keep
-(trained once if missing). Takes about ten minutes on two cores.
+(trained once if missing). Takes about two and a half minutes on two cores.
 
 usage: python bench/verdicts.py [--quick]"""
 import argparse, tempfile

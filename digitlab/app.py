@@ -85,7 +85,8 @@ def build_app(models:dict, # from `course_models`: the last one gives the answer
                                        type='numpy', layers=False, transforms=(), brush=brush,
                                        label='Canvas', elem_id='canvas')
                 with gr.Tab('Upload a photo'):
-                    photo = gr.Image(sources=['upload', 'clipboard'], type='numpy', image_mode='RGBA', label='Photo',
+                    # the file's own pixels, as `digitlab predict` reads them (a 16-bit scan is not cut to 8 bits)
+                    photo = gr.Image(sources=['upload', 'clipboard'], type='pil', image_mode=None, label='Photo',
                                      elem_id='photo')
             with gr.Column(scale=2):
                 said = gr.Markdown('**Draw a digit first**', elem_id='verdict')

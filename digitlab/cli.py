@@ -162,22 +162,23 @@ examples:
   digitlab train --data sample --recipe linear --epochs 1 --out lin37.pt
   digitlab train --data full --recipe resnet18 --epochs 1 --lr 0.01"""
 
-_PREDICT_HELP = """Each image is first made to look like an MNIST digit, the way MNIST itself was made (lesson 14): grey
-levels, ink bright on dark paper, specks dropped, the digit fitted into a 20x20 box and centred in 28x28.
-Files that are not images, or are damaged, are reported on stderr by name; the others are still read,
-and the exit code is then 1. Without --model, the course's default model is used; the first time, it is
-trained once (under a minute on a CPU) and cached in fastai's model folder.
+_PREDICT_HELP = """Each image is first made to look like an MNIST digit (`read_digit`, lesson 15): ink from its alpha or
+colour, specks dropped, strokes evened, the digit fitted into a 20x20 box and centred in 28x28. Each gets a
+verdict (lesson 16): the digit and how sure, "not sure", or "not a digit". Files that are not images, or are
+damaged, are reported on stderr by name; the others are still read, and the exit code is then 1. Without
+--model, the course's default model is used. The first time, the default model (under a minute on a CPU) and
+the digit-or-not model (a few minutes) are trained once and cached in fastai's model folder.
 
 examples:
   digitlab predict photo.jpg scan.png
   digitlab predict digits/*.png --model digitlab_cnn_full.pt --json"""
 
 _APP_HELP = """Serves a page at http://HOST:PORT, printed once it is up; open it in a browser, draw a digit with the
-mouse or a finger, or upload a picture, and see the default model's top guesses, the 28x28 image the model actually
+mouse or a finger, or upload a picture, and see its verdict, the default model's top guesses, the 28x28 image the model
 reads, and how the course's other models (nearest mean digit, linear, two-layer net, CNN) read the same
 drawing. Works offline. Scripts can call it with gradio_client:
   Client(URL).predict(handle_file("six.png"), api_name="/predict")
-The first start trains the models it lacks (about a minute on a laptop CPU) and caches them.
+The first start trains the models it lacks (a few minutes on a laptop CPU) and caches them.
 
 examples:
   digitlab app                                   # http://127.0.0.1:7860, this computer only

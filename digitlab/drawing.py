@@ -52,7 +52,7 @@ def draw_digit(digit:str, # '0' to '9': a key of `DIGIT_STROKES`
     "`digit` drawn with a round `pen` on a `size` x `size` RGBA canvas, as a drawing app would hand it over"
     img = Image.new('RGBA', (size, size), paper)
     d, h = ImageDraw.Draw(img), height*size
-    for stroke in strokes or DIGIT_STROKES[digit]:
+    for stroke in strokes if strokes is not None else DIGIT_STROKES[digit]:
         pts = [(centre[0]*size + (x - .5)*width*h - slant*(y - .5)*h, centre[1]*size + (y - .5)*h) for x, y in stroke]
         d.line(pts, fill=ink, width=round(pen), joint='curve')
         for x, y in (pts[0], pts[-1]): d.ellipse([x - pen/2, y - pen/2, x + pen/2, y + pen/2], fill=ink)   # round ends

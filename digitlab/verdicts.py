@@ -198,7 +198,8 @@ def verdicts(probs:torch.Tensor, # the classifier's probabilities (N, classes)
              p_not:torch.Tensor, # the digit-or-not model's probability of 'not a digit' (N,)
              classes:list=list('0123456789'), # the classifier's class names
             ) -> list[dict]: # for each: verdict, digit, probability, not_a_digit
-    "Each reading as a verdict: *not a digit* above `NOT_A_DIGIT_ABOVE`, *not sure* under `UNSURE_BELOW`, else *digit*"
+    """Each reading as a verdict: *not a digit* above `NOT_A_DIGIT_ABOVE`, *not sure* under `UNSURE_BELOW`, else *digit*
+    (a two-class model is never *not sure*)"""
     top = probs.max(1)
     return [dict(verdict='not a digit' if q > NOT_A_DIGIT_ABOVE else 'not sure' if p < UNSURE_BELOW else 'digit',
                  digit=classes[int(i)], probability=round(float(p), 4), not_a_digit=round(float(q), 4))

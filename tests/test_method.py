@@ -3,8 +3,9 @@
 Lesson 11 holds out 10,000 training digits (`valid_split`); lessons 11 to 13 choose every distance, loss,
 learning rate, depth and recipe on them, and each one's section "The test set, once" is the first place the
 test digits appear. Lesson 14 reads MNIST's conventions from the training digits and opens the test set only
-to score the default model ("The real test"); lessons 15 and 16 calibrate their thresholds on the validation
-digits, which the default model never trained on, and never open the test set. These tests read each lesson's code cells before that
+to score the default model ("The real test"); lesson 15 measures its reader on validation digits
+and never opens the test set; lesson 16 chooses its thresholds on validation data and reads the test set only
+from "## Judged once"; lesson 17 never opens it. These tests read each lesson's code cells before that
 point (definitions in `#| export` cells aside: they are not run on any data there) and fail if one of them
 touches the test set. (`default_model` and `train_digit_model` record a test score in the model's
 meta, its final number; nothing is chosen by it.)"""

@@ -33,7 +33,7 @@ def files(tmp_path_factory):
     draw_strokes(LETTERS['K'], rng, 3, 'white on transparent').save(d/'K.png')
     random_pixels(rng, 200).save(d/'noise.png')
     grey = np.asarray(redraw(x[30], 6, 'black on white').convert('L')).astype(np.uint16)
-    Image.fromarray(grey*257).save(d/'scan16.png')   # 16-bit grey
+    Image.fromarray((100 + grey*155//255)*257).save(d/'scan16.png')   # 16-bit grey, dark grey ink (not black)
     return sorted(d.glob('*.png'))
 
 def test_predict_and_the_page_give_the_same_verdicts(files):
