@@ -31,10 +31,9 @@ def main(quick=False):
     x_dt, d_dt = drawn_digits(x, y, n=n, seed=5)
     x_h, d_h = held_out_not_digits(repeats=reps, pens=pens, noise=20 if quick else 100, seed=7)
     def said(x): return pd.DataFrame(read_images(model, x, detector))
+    drawn = said(x_dt).assign(truth=d_dt.digit.values, set='test digits, redrawn')   # read once, reported twice
     frames = [said(x_files).assign(truth=y.numpy().astype(str), set='MNIST test digits', condition='as PNG files'),
-              said(x_dt).assign(truth=d_dt.digit.values, set='test digits, redrawn',
-                                condition=[f'pen {p}' for p in d_dt.pen]),
-              said(x_dt).assign(truth=d_dt.digit.values, set='test digits, redrawn', condition=d_dt.ink.values),
+              drawn.assign(condition=[f'pen {p}' for p in d_dt.pen]), drawn.assign(condition=d_dt.ink.values),
               said(x_h).assign(truth='', set=d_h.kind.values, condition=d_h.name.values)]
     res = pd.concat(frames, ignore_index=True)
     res['right'] = (res.verdict == 'digit') & (res.digit == res.truth)

@@ -233,8 +233,8 @@ def predict_files(model:DigitModel, # the classifier
         except (DigitImageError, FileNotFoundError, IsADirectoryError, PermissionError) as e: bad.append((fn, str(e)))
     if not images: return [], bad
     x = torch.stack(images)
-    probs = model.probs(x)
-    said = read_images(model, x, detector)
+    probs = model.probs(x)   # once, for both
+    said = verdicts(probs, (detector if detector is not None else default_detector()).probs(x)[:, 1], model.classes)
     return [dict(file=fn, **v, probabilities={c: round(float(q), 4) for c, q in zip(model.classes, p)})
             for fn, v, p in zip(good, said, probs)], bad
 
