@@ -8,22 +8,16 @@ Docs: https://digitlab.github.io/digitlab/deeper_nets.html.md"""
 
 # %% ../nbs/12_deeper_nets.ipynb #1e5295f4
 from __future__ import annotations
-import math, time
-from functools import partial
 import torch
-import torch.nn.functional as F
 from torch import nn
 from fastcore.basics import patch
 import matplotlib.pyplot as plt
-from torchvision.transforms import CenterCrop
 from .data import load_mnist
-from .loaders import BLANK, TensorLoader, cnn_tensors, pick_device
-from .learner import MiniCallback, MiniLearner
-from .schedule import MiniOneCycle   # and `MiniLearner.fit_one_cycle`, which `train_cnn` calls
+from .loaders import TensorLoader, pick_device
+from .learner import MiniLearner
 from .losses import cross_entropy
 from .pixels import accuracy_of
-from .models import DigitClassifier, best_cnn, fast_cnn, fast_net, one_cell_convs
-from .speed import MiniBF16, MiniTimer, bf16_pays
+from .models import DigitClassifier
 
 # %% auto #0
 __all__ = ['MLP_RECIPES', 'plot_history', 'train_mlp', 'score_mlp', 'FAST_RECIPE', 'BEST_RECIPE', 'random_affine', 'MiniAugment', 'net_crop', 'train_cnn', 'RECIPES', 'cnn_by_hand']
@@ -93,6 +87,17 @@ def score_mlp(name:str, # a key of `MLP_RECIPES`
                     device=device, **kw)
     return accuracy_of(net.predict(xt).argmax(1), yt)
 
+# %% ../nbs/13_convnets.ipynb #d6cef37b
+import math, time
+from functools import partial
+import torch.nn.functional as F
+from torchvision.transforms import CenterCrop
+from .loaders import BLANK, cnn_tensors
+from .learner import MiniCallback
+from .schedule import MiniOneCycle   # adds `MiniLearner.fit_one_cycle`
+from .models import best_cnn, fast_cnn, fast_net
+from .speed import MiniBF16, MiniTimer, bf16_pays
+
 # %% ../nbs/13_convnets.ipynb #447c40e7
 FAST_RECIPE = dict(epochs=0.8, lr=0.02, bs=128, betas=(0.7, 0.9))   # `fast_net()`: time to 99%
 BEST_RECIPE = dict(epochs=8, lr=0.02, bs=256, augment=True)         # `best_cnn`: 99.6% in a few minutes
@@ -160,14 +165,12 @@ def train_cnn(model:nn.Module, # the net to train, for example `fast_cnn()`
               # AdamW's decay rates for its running means of the gradients and of their squares
               betas:tuple=(0.9, 0.999),
               smoothing:float=0.1, # label smoothing of the cross-entropy
-              # train on `random_affine` copies of each batch: True with `MiniAugment`'s defaults, a dict with its
-              # arguments (`crop`: the net's own)
+              # `random_affine` copies: True, with `MiniAugment`'s defaults; a dict, its arguments (`crop`: the net's)
               augment:bool|dict=False,
               # forward passes in bfloat16 (`MiniBF16`) where that is faster (`bf16_pays`); float32 elsewhere
               bf16:bool=False,
               seed:int=0, # seeds the weights, the shuffling and the augmentation
-              # `(x, y, x_eval, y_eval)` from `cnn_tensors`: trained on the first pair, scored once on the second; None:
-              # 'train' and 'test'
+              # `(x, y, x_eval, y_eval)` (`cnn_tensors`): fit the first pair, score the second; None: train and test
               data=None,
               progress:bool=True, # show progress bars
               device=None, # where to train: see `pick_device`
@@ -194,12 +197,12 @@ def train_cnn(model:nn.Module, # the net to train, for example `fast_cnn()`
                 epochs=epochs, seed=seed)
 
 # %% ../nbs/14_your_digits.ipynb #737e46b2
+from .models import one_cell_convs   # appendix A4's
 def _linear(n_out): return DigitClassifier((784, n_out))
 def _mlp(n_out): return DigitClassifier((784, 128, n_out))
 def _resnet18(n_out):
     from fastai.vision.all import create_vision_model, resnet18
     return one_cell_convs(create_vision_model(resnet18, n_out, pretrained=False, n_in=1))
-
 def _best20(n_out): return best_cnn(n_out, crop=4)
 
 RECIPES = {   # every net the course trains with `train_cnn`: name -> (builder taking the number of classes, settings)
@@ -234,17 +237,14 @@ def cnn_by_hand(model:nn.Module, # the net to train
     aug = _augmenter(augment, model, x.shape[-1])   # the callback `train_cnn` would add: its settings, checked
     n_batches = math.ceil(len(x)/bs)
     total = max(1, round(epochs*n_batches))
-    model.train()
-    start = time.perf_counter()
+    model.train(); start = time.perf_counter()
     for i in range(total):
         if i % n_batches == 0: order = torch.randperm(len(x), generator=g)
         b = order[(i % n_batches)*bs:(i % n_batches + 1)*bs]
         xb = random_affine(x[b], **aug.kw, generator=g) if aug and i < aug.until*total else x[b]
         for group in opt.param_groups: group['lr'] = sched.lr_at(i/total)
         F.cross_entropy(model(xb), y[b], label_smoothing=smoothing).backward()
-        opt.step()
-        opt.zero_grad()
-    seconds = time.perf_counter() - start
-    model.eval()
+        opt.step(); opt.zero_grad()
+    seconds = time.perf_counter() - start; model.eval()
     with torch.no_grad(): preds = torch.cat([model(xe[i:i + 1000]).argmax(1) for i in range(0, len(xe), 1000)])
     return dict(model=model, seconds=seconds, accuracy=accuracy_of(preds, ye), epochs=epochs, seed=seed)
