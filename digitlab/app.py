@@ -16,7 +16,7 @@ from .images import DigitImageError
 from .inference import DigitModel, default_model
 from .pixels import mean_digits, nearest_mean
 from .drawing import read_digit
-from .verdicts import default_detector, verdict_text, verdicts
+from .verdicts import default_detector, not_a_digit, verdict_text, verdicts
 
 # %% auto #0
 __all__ = ['course_models', 'read_with', 'read_canvas', 'build_app', 'check_port', 'serve_app']
@@ -60,7 +60,7 @@ def read_canvas(item, # a drawing or photo (what `read_digit` reads); None: noth
     img = Image.fromarray(((1 - x.numpy())*255).round().astype(np.uint8))
     seen = np.asarray(img.resize((224, 224), Image.Resampling.NEAREST))
     judge = detector if detector is not None else default_detector()
-    said = verdict_text(verdicts(p[None], judge.probs(x[None])[:, 1], model.classes)[0], markdown=True)
+    said = verdict_text(verdicts(p[None], not_a_digit(judge, x[None]), model.classes)[0], markdown=True)
     return guesses, seen, [[name, *read_with(r, x)] for name, r in models.items()], said
 
 # %% ../nbs/17_draw_app.ipynb #119d504d

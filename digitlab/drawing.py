@@ -1,4 +1,4 @@
-"""Drawn digits, and one reader for every picture of a digit:
+"""One reader for every picture of a digit:
 drawings, scans and photos made to look like MNIST's, measured on drawings made from real handwriting.
 
 Docs: https://digitlab.github.io/digitlab/drawn_digits.html.md"""
@@ -151,7 +151,9 @@ def read_digit(item, # a path, PIL image, array or tensor, or a Gradio sketchpad
                                                    f"{src}: no digit found (almost no contrast between ink and paper)")
     ink = keep_strokes(ink/ink.max())
     if not (ink > 0.5).any(): raise DigitImageError(f"{src or 'the image'}: no digit found (only faint marks)")
-    mnist_like = ink_extent(ink > 0.5) <= 40 and MNIST_STROKE_LIMITS[0] <= stroke_share(ink) <= MNIST_STROKE_LIMITS[1]
+    framed = ink.shape == (size, size) and ink_extent(ink > 0.1) <= box   # MNIST's own frame: a 20x20 digit in 28x28
+    mnist_like = framed or (ink_extent(ink > 0.5) <= 40
+                            and MNIST_STROKE_LIMITS[0] <= stroke_share(ink) <= MNIST_STROKE_LIMITS[1])
     if not mnist_like:
         even = even_strokes(ink)
         if even.any(): ink = even   # a speck a pixel or two wide can vanish when thinned: it is then kept as it is
@@ -216,7 +218,7 @@ def drawn_digits(x:torch.Tensor, # MNIST-style digits (N, 28, 28)
             xs.append(read(img)); rows.append(dict(digit=str(int(y[i])), pen=pen, ink=ink))
     return torch.stack(xs), pd.DataFrame(rows)
 
-# %% ../nbs/16_digit_or_not.ipynb #d4e8f83c
+# %% ../nbs/a5_non_digits.ipynb #d4e8f83c
 def draw_strokes(strokes:list, # polylines in the unit box
                  rng:np.random.Generator, # picks the size, shape, place and turn, and moves each point a little
                  pen:float=5, # the pen's width, in pixels

@@ -1,5 +1,5 @@
 """Softmax is always sure of something: a second model asks whether a picture is a digit at all,
-its thresholds chosen on validation data, the whole reader judged once on pictures it never saw.
+its thresholds chosen on validation data, the whole reader judged once on kinds of picture it never saw.
 
 Docs: https://digitlab.github.io/digitlab/digit_or_not.html.md"""
 
@@ -8,98 +8,148 @@ Docs: https://digitlab.github.io/digitlab/digit_or_not.html.md"""
 # %% ../nbs/16_digit_or_not.ipynb #38c24afc
 from __future__ import annotations
 import itertools, sys, time
-import numpy as np, pandas as pd, torch
-from PIL import Image
-from scipy import ndimage
+import numpy as np, torch
 from filelock import FileLock
 from fastcore.basics import patch
 from fastprogress.fastprogress import progress_bar
 import digitlab
 from .data import load_mnist, short_path
 from .loaders import normalise, valid_split
-from .images import DigitImageError, centre_by_mass, fit_into_box
-from .models import fast_cnn
+from .images import DigitImageError
+from .models import best_cnn
 from .recipes import train_cnn
 from .inference import DigitModel, DigitModelError, default_model_path
-from .drawing import INK_STYLES, PENS, _arc, draw_strokes, read_digit, redraw
+from .drawing import INK_STYLES, PENS, read_digit, redraw
+from .nondigits import figures, made_up_not_digits, mangled_digits, typeset_letters
 
 # %% auto #0
-__all__ = ['MADE_UP', 'LETTERS', 'SHAPES', 'NOT_A_DIGIT_ABOVE', 'UNSURE_BELOW', 'VERDICTS', 'scribble', 'grid_strokes', 'rings',
-           'random_pixels', 'blobs', 'mangled_digits', 'made_up_not_digits', 'held_out_not_digits',
-           'train_digit_or_not', 'default_detector', 'verdicts', 'read_images', 'predict_files', 'verdict_text']
+__all__ = ['INK_SHARE_ABOVE', 'NOT_A_DIGIT_ABOVE', 'UNSURE_BELOW', 'VERDICTS', 'train_digit_or_not', 'default_detector', 'ink_share', 'not_a_digit', 'verdicts', 'read_images', 'predict_files', 'verdict_text', 'LETTERS', 'SHAPES', 'PICTURES', 'drawn_tables', 'held_out_not_digits']
 
-# %% ../nbs/16_digit_or_not.ipynb #44660368
-def scribble(rng:np.random.Generator) -> list:
-    "Two to five random strokes, straight lines and arcs, in the unit box"
-    out = []
-    for _ in range(rng.integers(2, 6)):
-        if rng.random() < 0.5: out.append([tuple(rng.uniform(0, 1, 2)) for _ in range(rng.integers(2, 4))])
-        else:
-            a0 = rng.uniform(0, 360)
-            out.append(_arc(*rng.uniform(.2, .8, 2), *rng.uniform(.1, .5, 2), a0, a0 + rng.uniform(90, 300)))
-    return out
+# %% ../nbs/16_digit_or_not.ipynb #e6002695
+def train_digit_or_not(drawn:int=3000, # fit digits redrawn with random pens and inks, besides all 50,000 as they are
+                       each:int=8000, # pictures of each learned kind: marks, figures, letters
+                       epochs:float=6, # passes over all of them
+                       seed:int=0, # seeds the drawings and the training
+                       progress:bool=True, # show progress bars
+                      ) -> DigitModel:
+    """A second model, for a second question: is this a digit at all? `best_cnn` with two classes, trained on lesson
+    11's fit digits against the learned kinds of non-digit and 15,000 mangled digits"""
+    (x, y), _ = valid_split(*load_mnist('train'))   # the validation digits stay new to it
+    rng = np.random.default_rng(seed)
+    pos = [read_digit(redraw(x[i], rng.choice(PENS), list(INK_STYLES)[i % 3], height=rng.uniform(.45, .85), size=112))
+           for i in progress_bar(range(drawn), display=progress, leave=False)]
+    mangled = torch.cat(list(mangled_digits(x, y, seed).values()))
+    kinds = (made_up_not_digits, figures, typeset_letters)
+    neg = torch.cat([make(each, seed)[0] for make in progress_bar(kinds, display=progress, leave=False)]
+                    + [mangled[torch.randperm(len(mangled), generator=torch.Generator().manual_seed(seed))[:15000]]])
+    xs = torch.cat([x, torch.stack(pos), neg])
+    ys = torch.cat([torch.zeros(len(x) + drawn), torch.ones(len(neg))]).long()
+    x_eval, y_eval = xs[::50], ys[::50]   # a glance at the training data: the choices are made on validation data
+    r = train_cnn(best_cnn(2), epochs=epochs, lr=0.02, augment=True, seed=seed, progress=progress,
+                  data=(normalise(xs)[:, None], ys, normalise(x_eval)[:, None], y_eval))
+    meta = dict(drawn=drawn, each=each, epochs=epochs, seed=seed, seconds=round(r['seconds'], 1),
+                trained=time.strftime("%Y-%m-%d"), digitlab=digitlab.__version__)
+    return DigitModel('best', ['digit', 'not a digit'], r['model'], meta)
 
-def grid_strokes(rng:np.random.Generator) -> list:
-    "One to three strokes through points of a 3x3 grid, a third of them closed"
-    grid, out = [(x, y) for x in (0, .5, 1) for y in (0, .5, 1)], []
-    for _ in range(rng.integers(1, 4)):
-        idx = list(rng.choice(9, rng.integers(2, 5), replace=False))
-        if rng.random() < 0.3: idx.append(idx[0])
-        out.append([(grid[i][0] + rng.normal(0, .05), grid[i][1] + rng.normal(0, .05)) for i in idx])
-    return out
+# %% ../nbs/16_digit_or_not.ipynb #f6e06e26
+def default_detector(verbose:bool=True, # say when it trains, and where it saves
+                    ) -> DigitModel:
+    "The course's digit-or-not model: loaded from fastai's model folder, or trained once (a few minutes) and saved"
+    fn = default_model_path('cnn').with_name('digit_or_not.pt')
+    fn.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(fn) + '.lock'):
+        if fn.exists():
+            try:
+                m = DigitModel.load(fn)
+                if m.arch == 'best' and 'each' in m.meta: return m
+                print(f"{short_path(fn)} was trained by an older digitlab; training the current model", file=sys.stderr)
+            except DigitModelError as e: print(f"{e}; training a new one", file=sys.stderr)
+        elif verbose: print(f"No digit-or-not model yet: training it once; it will be saved in {short_path(fn)}",
+                            file=sys.stderr)
+        m = train_digit_or_not(progress=verbose)
+        m.save(fn)
+        return m
 
-def rings(rng:np.random.Generator) -> list:
-    "One to three circles or ellipses, half the time with a stroke or two of a scribble"
-    out = [_arc(*rng.uniform(.25, .75, 2), *rng.uniform(.05, .45, 2), 0, 360) for _ in range(rng.integers(1, 4))]
-    return out + (scribble(rng)[:rng.integers(1, 3)] if rng.random() < 0.5 else [])
+# %% ../nbs/16_digit_or_not.ipynb #7766dab0
+INK_SHARE_ABOVE = 0.4   # ink (above half) over more of the 28x28 frame than this: no digit
 
-def random_pixels(rng:np.random.Generator, side:int=400) -> Image.Image:
-    "A `side` x `side` square of uniform random pixels, half the time in colour"
-    return Image.fromarray(rng.integers(0, 256, (side, side, 3) if rng.random() < .5 else (side, side), dtype=np.uint8))
+def ink_share(x:torch.Tensor, # MNIST-style images (N, 28, 28)
+             ) -> torch.Tensor: # (N,) from 0 to 1
+    "The share of each 28x28 frame covered by ink above half"
+    return (x > 0.5).float().mean((1, 2))
 
-def blobs(rng:np.random.Generator, side:int=112) -> Image.Image:
-    "Smooth random blobs: noise blurred, then cut at a level"
-    a = ndimage.gaussian_filter(rng.normal(size=(side, side)), rng.uniform(2, 10)) > rng.uniform(0, .5)
-    return Image.fromarray((a*255).astype(np.uint8))
+def not_a_digit(detector:DigitModel, # the digit-or-not model
+                x:torch.Tensor, # MNIST-style images (N, 28, 28), from `read_digit`
+               ) -> torch.Tensor: # (N,) from 0 to 1
+    "The digit-or-not model's probability of *not a digit*, or 1 where `ink_share` is above `INK_SHARE_ABOVE`"
+    q = detector.probs(x)[:, 1]
+    return torch.where(ink_share(x) > INK_SHARE_ABOVE, torch.ones_like(q), q)
 
-# %% ../nbs/16_digit_or_not.ipynb #d2fe8266
-def mangled_digits(x:torch.Tensor, # MNIST-style digits (N, 28, 28)
-                   y:torch.Tensor, # their labels
-                   seed:int=0, # picks the pairs of `stacked` and the halves kept
-                  ) -> dict: # kind: (M, 28, 28) images
-    """Real handwriting made into no digit: turned on its side, mirrored, upside down (only digits that are then no
-    digit), two digits on top of each other, half a digit"""
-    g = torch.Generator().manual_seed(seed)
-    def only(*ds): return x[torch.isin(y, torch.tensor(ds))]
-    a, b = (x[torch.randint(len(x), (len(x)//4,), generator=g)] for _ in range(2))
-    half = a.clone(); n = len(half)//2
-    half[:n, :, 14:] = 0; half[n:, 14:] = 0
-    half = torch.stack([torch.from_numpy(centre_by_mass(fit_into_box(h.numpy(), 20))) for h in half if h.sum() > 5])
-    return {'turned': only(2, 3, 4, 5, 6, 7, 9).rot90(1, (1, 2)), 'mirrored': only(2, 3, 4, 5, 6, 7, 9).flip(-1),
-            'upside down': only(2, 3, 4, 5, 7).flip(-1, -2), 'stacked': torch.maximum(a, b), 'half': half}
+# %% ../nbs/16_digit_or_not.ipynb #a32bdb40
+NOT_A_DIGIT_ABOVE = 0.8   # the digit-or-not model's probability of 'not a digit' above which it is "not a digit"
+UNSURE_BELOW = 0.3        # the classifier's top probability under which the verdict is "not sure"
+VERDICTS = ('digit', 'not sure', 'not a digit')
 
-# %% ../nbs/16_digit_or_not.ipynb #49896364
-MADE_UP = {'scribbles': scribble, 'grid strokes': grid_strokes, 'rings': rings}   # drawn kinds: strokes in a unit box
+def verdicts(probs:torch.Tensor, # the classifier's probabilities (N, classes)
+             p_not:torch.Tensor, # the digit-or-not model's probability of 'not a digit' (N,)
+             classes:list=list('0123456789'), # the classifier's class names
+            ) -> list[dict]: # for each: verdict, digit, probability, not_a_digit
+    """Each reading as a verdict: *not a digit* above `NOT_A_DIGIT_ABOVE`, *not sure* under `UNSURE_BELOW`, else *digit*
+    (a two-class model is never *not sure*)"""
+    top = probs.max(1)
+    return [dict(verdict='not a digit' if q > NOT_A_DIGIT_ABOVE else 'not sure' if p < UNSURE_BELOW else 'digit',
+                 digit=classes[int(i)], probability=round(float(p), 4), not_a_digit=round(float(q), 4))
+            for p, i, q in zip(top.values, top.indices, p_not)]
 
-def made_up_not_digits(n:int, # how many
-                       seed:int=0, # seeds everything
-                       size:int=112, # the canvas's side
-                      ) -> tuple[torch.Tensor, list]: # images (n, 28, 28) as `read_digit` makes them, and their kinds
-    """The kinds of non-digit the method learns from, drawn and read as a user's picture would be: 80% strokes of
-    `MADE_UP`, 10% `random_pixels` (8 to `size` pixels a side), 10% `blobs`"""
-    rng, xs, kinds = np.random.default_rng(seed), [], []
-    while len(xs) < n:
-        r, ink = rng.random(), list(INK_STYLES)[len(xs) % 3]
-        if r < 0.8:
-            kind = list(MADE_UP)[int(r/0.8*3)]
-            img = draw_strokes(MADE_UP[kind](rng), rng, rng.choice(PENS[:5]), ink, size)
-        elif r < 0.9: kind, img = 'random pixels', random_pixels(rng, int(rng.choice([8, 16, 28, 56, size])))
-        else: kind, img = 'blobs', blobs(rng, size)
-        try: xs.append(read_digit(img)); kinds.append(kind)
-        except DigitImageError: pass   # a blank picture is refused before any verdict
-    return torch.stack(xs), kinds
+def read_images(model:DigitModel, # the classifier
+                x:torch.Tensor, # MNIST-style images (N, 28, 28), from `read_digit`
+                detector:DigitModel|None=None, # the digit-or-not model; None: `default_detector`
+               ) -> list[dict]:
+    "`verdicts` for images already made to look like MNIST's"
+    detector = detector if detector is not None else default_detector()
+    return verdicts(model.probs(x), not_a_digit(detector, x), model.classes)
 
-# %% ../nbs/16_digit_or_not.ipynb #a36f682c
+@patch
+def predict(self:DigitModel,
+            item, # a path, PIL image, array or tensor, or a Gradio sketchpad's value: anything `read_digit` reads
+            detector:DigitModel|None=None, # the digit-or-not model; None: `default_detector`
+           ) -> dict: # verdict ('digit', 'not sure' or 'not a digit'), digit, probability, not_a_digit
+    "Read `item` with `read_digit` and give the verdict, the most likely digit and its probability"
+    return read_images(self, read_digit(item)[None], detector)[0]
+
+def predict_files(model:DigitModel, # the classifier
+                  fnames:list, # image files, any size or colour
+                  detector:DigitModel|None=None, # the digit-or-not model; None: `default_detector`
+                 # one dict per readable file (file, verdict, digit, probability, probabilities), (file, reason) pairs
+                 ) -> tuple[list, list]:
+    "Read each image file with `read_digit` and give its verdict; unreadable files are returned apart, with the reason"
+    good, images, bad = [], [], []
+    for fn in map(str, fnames):
+        try: images.append(read_digit(fn)); good.append(fn)
+        except (DigitImageError, FileNotFoundError, IsADirectoryError, PermissionError) as e: bad.append((fn, str(e)))
+    if not images: return [], bad
+    x = torch.stack(images)
+    probs = model.probs(x)   # once, for both
+    said = verdicts(probs, not_a_digit(detector if detector is not None else default_detector(), x), model.classes)
+    return [dict(file=fn, **v, probabilities={c: round(float(q), 4) for c, q in zip(model.classes, p)})
+            for fn, v, p in zip(good, said, probs)], bad
+
+def verdict_text(v:dict, # a reading from `verdicts`
+                 markdown:bool=False, # the verdict in bold, for a web page
+                ) -> str:
+    "A reading in words: '7 (98% sure)', 'not sure: maybe 7 (55%)' or 'not a digit (best guess 8, 100%)'"
+    b = (lambda s: f'**{s}**') if markdown else str
+    if v['verdict'] == 'digit': return f"{b(v['digit'])} ({v['probability']:.0%} sure)"
+    if v['verdict'] == 'not sure': return f"{b('not sure')}: maybe {v['digit']} ({v['probability']:.0%})"
+    return f"{b('not a digit')} (best guess {v['digit']}, {v['probability']:.0%})"
+
+# %% ../nbs/a5_non_digits.ipynb #20b0d3cb
+import itertools
+import numpy as np, pandas as pd, torch
+from .drawing import INK_STYLES, _arc, draw_strokes, read_digit
+from .nondigits import random_pixels
+
+# %% ../nbs/a5_non_digits.ipynb #475ecd6d
 def _lines(*strokes): return [[tuple(float(v) for v in p.split(',')) for p in s.split()] for s in strokes]
 
 LETTERS = {   # capitals and small letters that look like no digit, as strokes in a unit box ('x,y x,y ...')
@@ -133,116 +183,45 @@ SHAPES = {   # simple drawings that are no digit
               + _arc(.75, .5, .25, .25, 250, 450)[1:] + [(.25, .8)]],
     'wave': [[(x, .5 + .3*np.sin(x*4*np.pi)) for x in np.linspace(0, 1, 40)]]}
 
-def held_out_not_digits(repeats:int=1, # drawings of each letter and shape in each pen and ink style
+PICTURES = {   # drawings of things, held out from building the method
+    'moon': [_arc(.5, .5, .45, .45, 60, 300) + _arc(.75, .5, .35, .4, 240, 120)[1:]],
+    'sun': [_arc(.5, .5, .2, .2, 0, 360)] + [[(.5 + r*np.cos(a), .5 + r*np.sin(a)) for r in (.3, .5)]
+                                             for a in np.linspace(0, 2*np.pi, 9)[:-1]],
+    'flower': [_arc(.5 + .25*np.cos(a), .4 + .25*np.sin(a), .12, .12, 0, 360, 16)
+               for a in np.linspace(0, 2*np.pi, 6)[:-1]] + _lines('.5,.55 .5,1'),
+    'fish': [_arc(.45, .5, .35, .25, 200, 520), _lines('.8,.5 1,.25 1,.75 .8,.5')[0]],
+    'tree': _lines('.5,0 .1,.65 .9,.65 .5,0', '.45,.65 .45,1 .55,1 .55,.65'),
+    'envelope': _lines('0,.2 1,.2 1,.8 0,.8 0,.2', '0,.2 .5,.55 1,.2'), 'check mark': _lines('0,.55 .35,.95 1,0'),
+    'diamond': _lines('.5,0 1,.5 .5,1 0,.5 .5,0'), 'bow tie': _lines('0,.2 1,.8 1,.2 0,.8 0,.2'),
+    'umbrella': [_arc(.5, .5, .5, .4, 180, 360), _lines('0,.5 1,.5')[0],
+                 _lines('.5,.1 .5,.9')[0] + _arc(.6, .9, .1, .1, 180, 0, 8)],
+    'cup': [_lines('.1,.1 .2,.9 .7,.9 .8,.1 .1,.1')[0], _arc(.8, .45, .18, .2, -90, 90)],
+    'eye': [_arc(.5, .75, .55, .45, 205, 335), _arc(.5, .25, .55, .45, 25, 155), _arc(.5, .5, .13, .13, 0, 360, 16)],
+    'pentagon': [[(.5 + .5*np.sin(a), .52 - .5*np.cos(a)) for a in np.linspace(0, 2*np.pi, 6)]],
+    'lightning': _lines('.65,0 .25,.55 .55,.5 .3,1 .8,.4 .5,.45 .75,0')}
+
+# %% ../nbs/a5_non_digits.ipynb #97f44a7e
+def drawn_tables(tables:dict, # kind: {name: strokes}, e.g. {'letter': LETTERS}
+                 repeats:int=1, # drawings of each entry in each pen and ink style
+                 pens:tuple=(2, 8, 20), # pen widths, in pixels
+                 seed:int=1, # seeds everything
+                ) -> tuple[torch.Tensor, pd.DataFrame]: # images (N, 28, 28) from `read_digit`, and what each is
+    "Every entry of `tables` drawn with every pen in every ink style, `repeats` times"
+    rng, xs, rows = np.random.default_rng(seed), [], []
+    for kind, table in tables.items():
+        for (name, strokes), pen, ink, _ in itertools.product(table.items(), pens, INK_STYLES, range(repeats)):
+            xs.append(read_digit(draw_strokes(strokes, rng, pen, ink)))
+            rows.append(dict(kind=kind, name=name, pen=pen, ink=ink))
+    return torch.stack(xs), pd.DataFrame(rows)
+
+def held_out_not_digits(repeats:int=1, # drawings of each picture in each pen and ink style
                         pens:tuple=(2, 8, 20), # pen widths, in pixels
                         noise:int=20, # random-pixel squares of each size (28, 100 and 400 pixels a side)
                         seed:int=1, # seeds everything
                        ) -> tuple[torch.Tensor, pd.DataFrame]: # images (N, 28, 28) from `read_digit`, and what each is
-    "The kinds of non-digit held out from building the method, to judge it: `LETTERS`, `SHAPES` and random pixels"
-    rng, xs, rows = np.random.default_rng(seed), [], []
-    for kind, table in (('letter', LETTERS), ('shape', SHAPES)):
-        for (name, strokes), pen, ink, _ in itertools.product(table.items(), pens, INK_STYLES, range(repeats)):
-            xs.append(read_digit(draw_strokes(strokes, rng, pen, ink)))
-            rows.append(dict(kind=kind, name=name, pen=pen, ink=ink))
+    "The kinds of non-digit held out from building the method, to judge it: `PICTURES` and random pixels"
+    x, d = drawn_tables({'picture': PICTURES}, repeats, pens, seed)
+    rng, xs, rows = np.random.default_rng(seed + 1000), [], []
     for side, _ in itertools.product((28, 100, 400), range(noise)):
         xs.append(read_digit(random_pixels(rng, side))); rows.append(dict(kind='random pixels', name=f'{side}x{side}'))
-    return torch.stack(xs), pd.DataFrame(rows)
-
-# %% ../nbs/16_digit_or_not.ipynb #e6002695
-def train_digit_or_not(drawn:int=3000, # fit digits redrawn with random pens and inks, besides all 50,000 as they are
-                       made_up:int=12000, # drawings of `made_up_not_digits`, besides 15,000 `mangled_digits`
-                       epochs:float=3, # passes over all of them
-                       seed:int=0, # seeds the drawings and the training
-                       progress:bool=True, # show a progress bar
-                      ) -> DigitModel:
-    """A second model, for a second question: is this a digit at all? `fast_cnn` with two classes, trained on lesson
-    11's fit digits against the made-up non-digits"""
-    (x, y), _ = valid_split(*load_mnist('train'))   # the validation digits stay new to it
-    rng = np.random.default_rng(seed)
-    pos = [read_digit(redraw(x[i], rng.choice(PENS), list(INK_STYLES)[i % 3], height=rng.uniform(.45, .85), size=112))
-           for i in progress_bar(range(drawn), display=progress, leave=False)]
-    mangled = torch.cat(list(mangled_digits(x, y, seed).values()))
-    neg = torch.cat([made_up_not_digits(made_up, seed)[0],
-                     mangled[torch.randperm(len(mangled), generator=torch.Generator().manual_seed(seed))[:15000]]])
-    xs = torch.cat([x, torch.stack(pos), neg])
-    ys = torch.cat([torch.zeros(len(x) + drawn), torch.ones(len(neg))]).long()
-    x_eval, y_eval = xs[::50], ys[::50]   # a glance at the training data: the choices are made on validation data
-    r = train_cnn(fast_cnn(2), epochs=epochs, lr=0.02, augment=True, seed=seed, progress=progress,
-                  data=(normalise(xs)[:, None], ys, normalise(x_eval)[:, None], y_eval))
-    meta = dict(drawn=drawn, made_up=made_up, epochs=epochs, seed=seed, seconds=round(r['seconds'], 1),
-                trained=time.strftime("%Y-%m-%d"), digitlab=digitlab.__version__)
-    return DigitModel('cnn', ['digit', 'not a digit'], r['model'], meta)
-
-# %% ../nbs/16_digit_or_not.ipynb #f6e06e26
-def default_detector(verbose:bool=True, # say when it trains, and where it saves
-                    ) -> DigitModel:
-    "The course's digit-or-not model: loaded from fastai's model folder, or trained once (about two minutes) and saved"
-    fn = default_model_path('cnn').with_name('digit_or_not.pt')
-    fn.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(fn) + '.lock'):
-        if fn.exists():
-            try: return DigitModel.load(fn)
-            except DigitModelError as e: print(f"{e}; training a new one", file=sys.stderr)
-        elif verbose: print(f"No digit-or-not model yet: training it once; it will be saved in {short_path(fn)}",
-                            file=sys.stderr)
-        m = train_digit_or_not(progress=verbose)
-        m.save(fn)
-        return m
-
-# %% ../nbs/16_digit_or_not.ipynb #a32bdb40
-NOT_A_DIGIT_ABOVE = 0.8   # the digit-or-not model's probability of 'not a digit' above which it is "not a digit"
-UNSURE_BELOW = 0.3        # the classifier's top probability under which the verdict is "not sure"
-VERDICTS = ('digit', 'not sure', 'not a digit')
-
-def verdicts(probs:torch.Tensor, # the classifier's probabilities (N, classes)
-             p_not:torch.Tensor, # the digit-or-not model's probability of 'not a digit' (N,)
-             classes:list=list('0123456789'), # the classifier's class names
-            ) -> list[dict]: # for each: verdict, digit, probability, not_a_digit
-    """Each reading as a verdict: *not a digit* above `NOT_A_DIGIT_ABOVE`, *not sure* under `UNSURE_BELOW`, else *digit*
-    (a two-class model is never *not sure*)"""
-    top = probs.max(1)
-    return [dict(verdict='not a digit' if q > NOT_A_DIGIT_ABOVE else 'not sure' if p < UNSURE_BELOW else 'digit',
-                 digit=classes[int(i)], probability=round(float(p), 4), not_a_digit=round(float(q), 4))
-            for p, i, q in zip(top.values, top.indices, p_not)]
-
-def read_images(model:DigitModel, # the classifier
-                x:torch.Tensor, # MNIST-style images (N, 28, 28), from `read_digit`
-                detector:DigitModel|None=None, # the digit-or-not model; None: `default_detector`
-               ) -> list[dict]:
-    "`verdicts` for images already made to look like MNIST's"
-    detector = detector if detector is not None else default_detector()
-    return verdicts(model.probs(x), detector.probs(x)[:, 1], model.classes)
-
-@patch
-def predict(self:DigitModel,
-            item, # a path, PIL image, array or tensor, or a Gradio sketchpad's value: anything `read_digit` reads
-            detector:DigitModel|None=None, # the digit-or-not model; None: `default_detector`
-           ) -> dict: # verdict ('digit', 'not sure' or 'not a digit'), digit, probability, not_a_digit
-    "Read `item` with `read_digit` and give the verdict, the most likely digit and its probability"
-    return read_images(self, read_digit(item)[None], detector)[0]
-
-def predict_files(model:DigitModel, # the classifier
-                  fnames:list, # image files, any size or colour
-                  detector:DigitModel|None=None, # the digit-or-not model; None: `default_detector`
-                 # one dict per readable file (file, verdict, digit, probability, probabilities), (file, reason) pairs
-                 ) -> tuple[list, list]:
-    "Read each image file with `read_digit` and give its verdict; unreadable files are returned apart, with the reason"
-    good, images, bad = [], [], []
-    for fn in map(str, fnames):
-        try: images.append(read_digit(fn)); good.append(fn)
-        except (DigitImageError, FileNotFoundError, IsADirectoryError, PermissionError) as e: bad.append((fn, str(e)))
-    if not images: return [], bad
-    x = torch.stack(images)
-    probs = model.probs(x)   # once, for both
-    said = verdicts(probs, (detector if detector is not None else default_detector()).probs(x)[:, 1], model.classes)
-    return [dict(file=fn, **v, probabilities={c: round(float(q), 4) for c, q in zip(model.classes, p)})
-            for fn, v, p in zip(good, said, probs)], bad
-
-def verdict_text(v:dict, # a reading from `verdicts`
-                 markdown:bool=False, # the verdict in bold, for a web page
-                ) -> str:
-    "A reading in words: '7 (98% sure)', 'not sure: maybe 7 (55%)' or 'not a digit (best guess 8, 100%)'"
-    b = (lambda s: f'**{s}**') if markdown else str
-    if v['verdict'] == 'digit': return f"{b(v['digit'])} ({v['probability']:.0%} sure)"
-    if v['verdict'] == 'not sure': return f"{b('not sure')}: maybe {v['digit']} ({v['probability']:.0%})"
-    return f"{b('not a digit')} (best guess {v['digit']}, {v['probability']:.0%})"
+    return torch.cat([x, torch.stack(xs)]) if xs else x, pd.concat([d, pd.DataFrame(rows)], ignore_index=True)
