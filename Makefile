@@ -43,7 +43,10 @@ lessons: $(BIN)/digitlab
 test: $(BIN)/digitlab
 	@$(BIN)/python tests/find_browser.py --graphviz
 	@b="$$($(BIN)/python tests/find_browser.py)" && echo "browser for the browser tests: $$b"
-	$(SHARE) $(BIN)/nbdev-test --n-workers $(WORKERS) --do-print --timing
+	@# lessons 16-18 wait for the digit-or-not model, which trains for minutes on first use: start it now, beside
+	@# the first lessons, so that no worker sits idle waiting for it (a model already there is only loaded)
+	$(SHARE) $(BIN)/python -c 'from digitlab.verdicts import default_detector; default_detector(verbose=False)' & det=$$!; \
+	$(SHARE) $(BIN)/nbdev-test --n-workers $(WORKERS) --do-print --timing; rc=$$?; wait $$det || rc=1; exit $$rc
 	@DIGITLAB_CHROMIUM="$$($(BIN)/python tests/find_browser.py)" || exit 1; export DIGITLAB_CHROMIUM; \
 	log="$$(mktemp)"; $(BIN)/python -m pytest -q tests/test_app.py >"$$log" 2>&1 & app=$$!; \
 	$(MAKE) docs && $(BIN)/python -m pytest -q tests --ignore=tests/test_app.py; rc=$$?; \

@@ -17,8 +17,8 @@ from .drawing import INK_STYLES, PENS, _arc, draw_digit, draw_strokes, read_digi
 
 # %% auto #0
 __all__ = ['MADE_UP', 'FIGURES', 'LETTER_CHARS', 'FONT_DIR', 'TRAIN_FONTS', 'VALID_FONTS', 'scribble', 'grid_strokes', 'rings',
-           'random_pixels', 'blobs', 'mangled_digits', 'made_up_not_digits', 'polygon', 'rectangle', 'star', 'cross',
-           'arrow', 'bumps', 'wave', 'spiral', 'heart', 'face', 'two_figures', 'figures', 'letter_fonts',
+           'random_pixels', 'blobs', 'mangled_digits', 'made_up_not_digits', 'polygon', 'rectangle', 'star_figure',
+           'cross', 'arrow', 'bumps', 'wave', 'spiral', 'heart', 'face', 'two_figures', 'figures', 'letter_fonts',
            'typeset_letters']
 
 # %% ../nbs/a5_non_digits.ipynb #44660368
@@ -107,8 +107,8 @@ def rectangle(rng):
     (x0, y0), (x1, y1) = rng.uniform(0, .3, 2), rng.uniform(.7, 1, 2)
     return [[(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]] + ([[(x0, y0), (x1, y1)]] if rng.random() < .3 else [])
 
-def star(rng):
-    "Four to eight points"
+def star_figure(rng):
+    "A star of four to eight points (`star` is fastai's)"
     n, inner, a0 = int(rng.integers(4, 9)), rng.uniform(.25, .6), rng.uniform(0, np.pi)
     r = [.5 if i % 2 == 0 else .5*inner for i in range(2*n + 1)]
     return [[(.5 + ri*np.cos(a0 + np.pi*i/n), .5 + ri*np.sin(a0 + np.pi*i/n)) for i, ri in enumerate(r)]]
@@ -159,7 +159,7 @@ def face(rng):
     eyes = [_arc(.33, .38, .05, .05, 0, 360, 8), _arc(.67, .38, .05, .05, 0, 360, 8)]
     return [_arc(.5, .5, .5, .5, 0, 360, 40), *eyes, mouth]
 
-FIGURES = dict(polygon=polygon, rectangle=rectangle, star=star, cross=cross, arrow=arrow, bumps=bumps, wave=wave,
+FIGURES = dict(polygon=polygon, rectangle=rectangle, star=star_figure, cross=cross, arrow=arrow, bumps=bumps, wave=wave,
                spiral=spiral, heart=heart, face=face)   # each: rng -> strokes in the unit box
 
 def two_figures(rng):
