@@ -1,12 +1,13 @@
-"""The full report of lesson 16, "Digit or not": the verdicts of the default model and the digit-or-not model on data
-that played no part in building or calibrating them, at five times the lesson's size.
+"""The full report of lesson 16, "Digit or not": the verdicts of the default model and the digit-or-not model on test
+digits and non-digits: all 10,000 test digits as the lesson, five times its redrawn digits and noise, eight times its
+other drawings.
 
 - MNIST's 10,000 test digits, each written to a 28x28 PNG file and read back through `read_digit`;
 - test digits redrawn (`drawn_digits`): 100 for every pen of `PENS` (1 to 20 px) in every ink style (2,100);
 - the held-out kinds of non-digit: every picture of `PICTURES`, 5 drawings in each of five pens and three ink styles
-  (1,050), and 100 squares of random pixels at each of 28, 100 and 400 pixels a side;
+  (825), and 100 squares of random pixels at each of 28, 100 and 400 pixels a side;
 - kinds the method learned from, drawn by another hand: every letter of `LETTERS` and shape of `SHAPES`, drawn the
-  same way (2,175).
+  same way (2,400).
 
 Prints the share read right with the verdict *digit* and the share refused (*not sure* or *not a digit*), by set
 and condition, and writes bench/results/verdicts.json. Uses the models `default_model` and `default_detector` keep
@@ -61,5 +62,5 @@ def main(quick=False):
 if __name__ == '__main__':
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('--quick', action='store_true', help="the lesson's size: a fifth of the drawings and non-digits")
+    p.add_argument('--quick', action='store_true', help="the lesson's size: fewer drawings and noise squares")
     main(p.parse_args().quick)

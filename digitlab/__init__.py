@@ -15,7 +15,7 @@ Modules:
 - `digitlab.loaders`: Batches of data, as fastai's `DataLoaders`; then the same model, loss, optimizer and metric handed to fastai's `Learner`, which runs the loop for us and records what happened.
 - `digitlab.losses`: Loss functions: a measure of how wrong the model is that the gradient can work with. Then mini-batches, and a training loop written out in full.
 - `digitlab.models`: Neural nets: two linear layers with a ReLU between them, the smallest one, and what it buys over a linear model.
-- `digitlab.nondigits`: The pictures that are no digit, for lesson 16's second model: made-up marks, mangled handwriting, geometric figures and typeset letters to learn from; hand-drawn letters, shapes and pictures to judge it.
+- `digitlab.nondigits`: The pictures that are no digit, for lesson 16's second model: made-up marks, mangled handwriting, geometric figures and typeset letters to learn from; hand-drawn letters, shapes and pictures to test it on.
 - `digitlab.optim`: The step of the training loop, packaged as an object: `BasicOptim`, and proof that it does what PyTorch's and fastai's SGD do.
 - `digitlab.pixels`: An image is a grid of numbers. Before any learning: how far can we get by comparing a digit with the average 3 and the average 7?
 - `digitlab.recipes`: Training recipes: each net of the course and how it trains. Here linear, two- and three-layer nets on all ten digits, trained by our own `MiniLearner`; how the learning rate and depth change what they learn; the chapter's resnet18 on ten digits; then the test set, once.

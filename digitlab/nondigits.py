@@ -1,5 +1,5 @@
 """The pictures that are no digit, for lesson 16's second model: made-up marks, mangled handwriting, geometric
-figures and typeset letters to learn from; hand-drawn letters, shapes and pictures to judge it.
+figures and typeset letters to learn from; hand-drawn letters, shapes and pictures to test it on.
 
 Docs: https://digitlab.github.io/digitlab/a5_non_digits.html.md"""
 
@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw, ImageFont
 from scipy import ndimage
 from fontTools.ttLib import TTFont
 from .images import DigitImageError, centre_by_mass, fit_into_box
-from .drawing import INK_STYLES, PENS, _arc, draw_digit, draw_strokes, read_digit
+from .drawing import INK_STYLES, PENS, _arc, draw_strokes, read_digit
 
 # %% auto #0
 __all__ = ['MADE_UP', 'FIGURES', 'LETTER_CHARS', 'FONT_DIR', 'TRAIN_FONTS', 'VALID_FONTS', 'scribble', 'grid_strokes', 'rings',
@@ -171,8 +171,12 @@ def two_figures(rng):
 # %% ../nbs/a5_non_digits.ipynb #dbdd27eb
 def _drawn(n, seed, size, make):
     "`n` pictures from `make(rng, i) -> (kind, image)`, read by `read_digit`; a blank one is drawn again"
-    rng, xs, kinds = np.random.default_rng(seed), [], []
+    if n < 1: raise ValueError(f"n: at least one picture, not {n}")
+    rng, xs, kinds, tries = np.random.default_rng(seed), [], [], 0
     while len(xs) < n:
+        tries += 1
+        if tries > 2*n + 100:
+            raise RuntimeError(f"{tries - 1} drawings, {len(xs)} readable: is `size` ({size}) too small?")
         kind, img = make(rng, len(xs))
         try: xs.append(read_digit(img)); kinds.append(kind)
         except DigitImageError: pass   # a blank picture is refused before any verdict
@@ -182,7 +186,7 @@ def figures(n:int, # how many
             seed:int=0, # seeds everything
             size:int=112, # the canvas's side
            ) -> tuple[torch.Tensor, list]: # images (n, 28, 28) as `read_digit` makes them, and their kinds
-    "Figures of `FIGURES`, one in eleven a pair (`two_figures`), drawn with random pens and inks"
+    "Figures of `FIGURES`, one in eleven a pair (`two_figures`), drawn with random pens, in each ink style in turn"
     def make(rng, i):
         k = rng.choice(list(FIGURES) + ['two figures'])
         strokes = two_figures(rng) if k == 'two figures' else FIGURES[k](rng)
@@ -200,7 +204,8 @@ def letter_fonts(prefixes:tuple, # font file names start with one of these
     for p in sorted(FONT_DIR.glob('*.ttf')):
         if p.stem.startswith(prefixes) and 'Display' not in p.stem:
             cmap = TTFont(str(p)).getBestCmap()
-            out.append((p, ''.join(c for c in LETTER_CHARS if ord(c) in cmap)))
+            chars = ''.join(c for c in LETTER_CHARS if ord(c) in cmap)
+            if chars: out.append((p, chars))   # a font without any of them is of no use
     return out
 
 TRAIN_FONTS = ('DejaVuSans', 'DejaVuSerif', 'cmr10', 'cmb10', 'cmss10', 'cmti10', 'cmtt10')   # learned from

@@ -26,7 +26,7 @@ from .nondigits import figures, made_up_not_digits, mangled_digits, typeset_lett
 __all__ = ['INK_SHARE_ABOVE', 'NOT_A_DIGIT_ABOVE', 'UNSURE_BELOW', 'VERDICTS', 'train_digit_or_not', 'default_detector', 'ink_share', 'not_a_digit', 'verdicts', 'read_images', 'predict_files', 'verdict_text', 'LETTERS', 'SHAPES', 'PICTURES', 'drawn_tables', 'held_out_not_digits']
 
 # %% ../nbs/16_digit_or_not.ipynb #e6002695
-def train_digit_or_not(drawn:int=3000, # fit digits redrawn with random pens and inks, besides all 50,000 as they are
+def train_digit_or_not(drawn:int=3000, # fit digits redrawn with random pens, besides all 50,000 as they are
                        each:int=8000, # pictures of each learned kind: marks, figures, letters
                        epochs:float=6, # passes over all of them
                        seed:int=0, # seeds the drawings and the training
@@ -82,6 +82,8 @@ def not_a_digit(detector:DigitModel, # the digit-or-not model
                 x:torch.Tensor, # MNIST-style images (N, 28, 28), from `read_digit`
                ) -> torch.Tensor: # (N,) from 0 to 1
     "The digit-or-not model's probability of *not a digit*, or 1 where `ink_share` is above `INK_SHARE_ABOVE`"
+    if detector.classes != ['digit', 'not a digit']:
+        raise ValueError(f"not a digit-or-not model: its classes are {detector.classes}")
     q = detector.probs(x)[:, 1]
     return torch.where(ink_share(x) > INK_SHARE_ABOVE, torch.ones_like(q), q)
 
@@ -96,6 +98,7 @@ def verdicts(probs:torch.Tensor, # the classifier's probabilities (N, classes)
             ) -> list[dict]: # for each: verdict, digit, probability, not_a_digit
     """Each reading as a verdict: *not a digit* above `NOT_A_DIGIT_ABOVE`, *not sure* under `UNSURE_BELOW`, else *digit*
     (a two-class model is never *not sure*)"""
+    if len(probs) != len(p_not): raise ValueError(f"{len(probs)} readings but {len(p_not)} digit-or-not probabilities")
     top = probs.max(1)
     return [dict(verdict='not a digit' if q > NOT_A_DIGIT_ABOVE else 'not sure' if p < UNSURE_BELOW else 'digit',
                  digit=classes[int(i)], probability=round(float(p), 4), not_a_digit=round(float(q), 4))
@@ -181,23 +184,24 @@ SHAPES = {   # simple drawings that are no digit
     'hash': _lines('.3,0 .2,1', '.75,0 .65,1', '0,.3 1,.3', '0,.7 1,.7'), 'cross': _lines('.5,0 .5,1', '0,.5 1,.5'),
     'cloud': [_arc(.25, .6, .22, .2, 90, 270) + _arc(.45, .35, .25, .25, 180, 340)[1:]
               + _arc(.75, .5, .25, .25, 250, 450)[1:] + [(.25, .8)]],
-    'wave': [[(x, .5 + .3*np.sin(x*4*np.pi)) for x in np.linspace(0, 1, 40)]]}
+    'wave': [[(x, .5 + .3*np.sin(x*4*np.pi)) for x in np.linspace(0, 1, 40)]],
+    'diamond': _lines('.5,0 1,.5 .5,1 0,.5 .5,0'),
+    'pentagon': [[(.5 + .5*np.sin(a), .52 - .5*np.cos(a)) for a in np.linspace(0, 2*np.pi, 6)]],
+    'flower': [_arc(.5 + .25*np.cos(a), .4 + .25*np.sin(a), .12, .12, 0, 360, 16)
+               for a in np.linspace(0, 2*np.pi, 6)[:-1]] + _lines('.5,.55 .5,1')}
 
 PICTURES = {   # drawings of things, held out from building the method
     'moon': [_arc(.5, .5, .45, .45, 60, 300) + _arc(.75, .5, .35, .4, 240, 120)[1:]],
     'sun': [_arc(.5, .5, .2, .2, 0, 360)] + [[(.5 + r*np.cos(a), .5 + r*np.sin(a)) for r in (.3, .5)]
                                              for a in np.linspace(0, 2*np.pi, 9)[:-1]],
-    'flower': [_arc(.5 + .25*np.cos(a), .4 + .25*np.sin(a), .12, .12, 0, 360, 16)
-               for a in np.linspace(0, 2*np.pi, 6)[:-1]] + _lines('.5,.55 .5,1'),
     'fish': [_arc(.45, .5, .35, .25, 200, 520), _lines('.8,.5 1,.25 1,.75 .8,.5')[0]],
     'tree': _lines('.5,0 .1,.65 .9,.65 .5,0', '.45,.65 .45,1 .55,1 .55,.65'),
     'envelope': _lines('0,.2 1,.2 1,.8 0,.8 0,.2', '0,.2 .5,.55 1,.2'), 'check mark': _lines('0,.55 .35,.95 1,0'),
-    'diamond': _lines('.5,0 1,.5 .5,1 0,.5 .5,0'), 'bow tie': _lines('0,.2 1,.8 1,.2 0,.8 0,.2'),
+    'bow tie': _lines('0,.2 1,.8 1,.2 0,.8 0,.2'),
     'umbrella': [_arc(.5, .5, .5, .4, 180, 360), _lines('0,.5 1,.5')[0],
                  _lines('.5,.1 .5,.9')[0] + _arc(.6, .9, .1, .1, 180, 0, 8)],
     'cup': [_lines('.1,.1 .2,.9 .7,.9 .8,.1 .1,.1')[0], _arc(.8, .45, .18, .2, -90, 90)],
     'eye': [_arc(.5, .75, .55, .45, 205, 335), _arc(.5, .25, .55, .45, 25, 155), _arc(.5, .5, .13, .13, 0, 360, 16)],
-    'pentagon': [[(.5 + .5*np.sin(a), .52 - .5*np.cos(a)) for a in np.linspace(0, 2*np.pi, 6)]],
     'lightning': _lines('.65,0 .25,.55 .55,.5 .3,1 .8,.4 .5,.45 .75,0')}
 
 # %% ../nbs/a5_non_digits.ipynb #97f44a7e
