@@ -74,23 +74,33 @@ def mangled_digits(x:torch.Tensor, # MNIST-style digits (N, 28, 28)
 # %% ../nbs/a5_non_digits.ipynb #49896364
 MADE_UP = {'scribbles': scribble, 'grid strokes': grid_strokes, 'rings': rings}   # drawn kinds: strokes in a unit box
 
+def _drawn(n, seed, size, make):
+    "`n` pictures from `make(rng, i) -> (kind, image)`, read by `read_digit`; a blank one is drawn again"
+    if n < 1: raise ValueError(f"n: at least one picture, not {n}")
+    rng, xs, kinds, tries = np.random.default_rng(seed), [], [], 0
+    while len(xs) < n:
+        tries += 1
+        if tries > 2*n + 100:
+            raise RuntimeError(f"{tries - 1} drawings, {len(xs)} readable: is `size` ({size}) too small?")
+        kind, img = make(rng, len(xs))
+        try: xs.append(read_digit(img)); kinds.append(kind)
+        except DigitImageError: pass   # a blank picture is refused before any verdict
+    return torch.stack(xs), kinds
+
 def made_up_not_digits(n:int, # how many
                        seed:int=0, # seeds everything
                        size:int=112, # the canvas's side
                       ) -> tuple[torch.Tensor, list]: # images (n, 28, 28) as `read_digit` makes them, and their kinds
     """The kinds of non-digit the method learns from, drawn and read as a user's picture would be: 80% strokes of
     `MADE_UP`, 10% `random_pixels` (8 to `size` pixels a side), 10% `blobs`"""
-    rng, xs, kinds = np.random.default_rng(seed), [], []
-    while len(xs) < n:
-        r, ink = rng.random(), list(INK_STYLES)[len(xs) % 3]
+    def make(rng, i):
+        r = rng.random()
         if r < 0.8:
             kind = list(MADE_UP)[int(r/0.8*3)]
-            img = draw_strokes(MADE_UP[kind](rng), rng, rng.choice(PENS[:5]), ink, size)
-        elif r < 0.9: kind, img = 'random pixels', random_pixels(rng, int(rng.choice([8, 16, 28, 56, size])))
-        else: kind, img = 'blobs', blobs(rng, size)
-        try: xs.append(read_digit(img)); kinds.append(kind)
-        except DigitImageError: pass   # a blank picture is refused before any verdict
-    return torch.stack(xs), kinds
+            return kind, draw_strokes(MADE_UP[kind](rng), rng, rng.choice(PENS[:5]), list(INK_STYLES)[i % 3], size)
+        if r < 0.9: return 'random pixels', random_pixels(rng, int(rng.choice([8, 16, 28, 56, size])))
+        return 'blobs', blobs(rng, size)
+    return _drawn(n, seed, size, make)
 
 # %% ../nbs/a5_non_digits.ipynb #6a9da274
 def polygon(rng):
@@ -108,7 +118,7 @@ def rectangle(rng):
     return [[(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]] + ([[(x0, y0), (x1, y1)]] if rng.random() < .3 else [])
 
 def star_figure(rng):
-    "A star of four to eight points (`star` is fastai's)"
+    "A star of four to eight points"   # not `star`: fastai.vision.all has one
     n, inner, a0 = int(rng.integers(4, 9)), rng.uniform(.25, .6), rng.uniform(0, np.pi)
     r = [.5 if i % 2 == 0 else .5*inner for i in range(2*n + 1)]
     return [[(.5 + ri*np.cos(a0 + np.pi*i/n), .5 + ri*np.sin(a0 + np.pi*i/n)) for i, ri in enumerate(r)]]
@@ -169,19 +179,6 @@ def two_figures(rng):
     return f + [[(dx + s*x, dy + s*y) for x, y in st] for st in g]
 
 # %% ../nbs/a5_non_digits.ipynb #dbdd27eb
-def _drawn(n, seed, size, make):
-    "`n` pictures from `make(rng, i) -> (kind, image)`, read by `read_digit`; a blank one is drawn again"
-    if n < 1: raise ValueError(f"n: at least one picture, not {n}")
-    rng, xs, kinds, tries = np.random.default_rng(seed), [], [], 0
-    while len(xs) < n:
-        tries += 1
-        if tries > 2*n + 100:
-            raise RuntimeError(f"{tries - 1} drawings, {len(xs)} readable: is `size` ({size}) too small?")
-        kind, img = make(rng, len(xs))
-        try: xs.append(read_digit(img)); kinds.append(kind)
-        except DigitImageError: pass   # a blank picture is refused before any verdict
-    return torch.stack(xs), kinds
-
 def figures(n:int, # how many
             seed:int=0, # seeds everything
             size:int=112, # the canvas's side

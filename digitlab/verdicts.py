@@ -147,9 +147,8 @@ def verdict_text(v:dict, # a reading from `verdicts`
     return f"{b('not a digit')} (best guess {v['digit']}, {v['probability']:.0%})"
 
 # %% ../nbs/a5_non_digits.ipynb #20b0d3cb
-import itertools
-import numpy as np, pandas as pd, torch
-from .drawing import INK_STYLES, _arc, draw_strokes, read_digit
+import pandas as pd
+from .drawing import _arc, draw_strokes
 from .nondigits import random_pixels
 
 # %% ../nbs/a5_non_digits.ipynb #475ecd6d
