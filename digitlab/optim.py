@@ -21,7 +21,7 @@ class BasicOptim:
                  lr:float, # learning rate
                 ): self.params, self.lr = list(params), lr
     def step(self, *args, **kwargs):
-        for p in self.params: p.data.add_(p.grad.data, alpha=-self.lr)  # p -= grad*lr, in one rounding step
+        for p in self.params: p.data.add_(p.grad.data, alpha=-self.lr)  # p -= grad*lr
     def zero_grad(self, *args, **kwargs):
         for p in self.params: p.grad = None
     def __repr__(self): return f'BasicOptim(lr={self.lr}, {len(self.params)} parameter tensors)'
