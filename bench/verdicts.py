@@ -6,7 +6,7 @@ other drawings.
 - test digits redrawn (`drawn_digits`): 100 for every pen of `PENS` (1 to 20 px) in every ink style (2,100);
 - the held-out kinds of non-digit: every picture of `PICTURES`, 5 drawings in each of five pens and three ink styles
   (825), and 100 squares of random pixels at each of 28, 100 and 400 pixels a side;
-- kinds the method learned from, drawn by another hand: every letter of `LETTERS` and shape of `SHAPES`, drawn the
+- learned kinds from the hand-written tables: every letter of `LETTERS` and shape of `SHAPES`, drawn the
   same way (2,400).
 
 Prints the share read right with the verdict *digit* and the share refused (*not sure* or *not a digit*), by set
