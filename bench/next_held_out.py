@@ -1,47 +1,38 @@
-"""The next held-out pictures for lesson 16's digit-or-not reader (issue #34): 17 drawings of everyday things, none
-drawn by a generator of appendix A5 or found in `LETTERS`, `SHAPES` or `PICTURES`.
+"""The next held-out pictures for lesson 16's digit-or-not reader (issue #34): 16 drawings of everyday things, none
+drawn by a generator of appendices A5 and A6 or found in `LETTERS`, `SHAPES`, `PICTURES` or `MORE_PICTURES`.
 
 Written on 2026-12-07, before any model was judged on them, and kept apart on purpose: nothing in the package,
 the lessons or the other benchmarks reads them, so they can judge the next version of the method once, after all
-its choices are made on validation data. `PICTURES`, the first held-out set, was used up that way by lesson 16.
-Whoever judges on these must say so, and write a new set for the attempt after."""
+its choices are made on validation data. `PICTURES`, the first held-out set, was used up by lesson 16's first
+judgement, and `MORE_PICTURES` (this file's earlier contents) by its second. Whoever judges on these must say so,
+and write a new set for the attempt after."""
 import numpy as np
 from digitlab.drawing import _arc
 
 def _lines(*strokes): return [[tuple(float(v) for v in p.split(',')) for p in s.split()] for s in strokes]
 
-def _leaf():
-    t = np.linspace(0, 1, 16)
-    bx, by = .1 + .8*t, .9 - .8*t
-    off = .22*np.sin(np.pi*t)
-    up = [(float(x + o*.707), float(y + o*.707)) for x, y, o in zip(bx, by, off)]
-    down = [(float(x - o*.707), float(y - o*.707)) for x, y, o in zip(bx, by, off)]
-    return [up + down[::-1], [(.02, .98), (.75, .25)]]
-
 NEXT_PICTURES = {   # name: strokes in the unit box, x to the right, y down
-    'key': [_arc(.22, .5, .17, .17, 0, 360, 20)] + _lines('.39,.5 1,.5', '.8,.5 .8,.72', '.93,.5 .93,.66'),
-    'sailboat': _lines('0,.72 1,.72 .8,1 .2,1 0,.72', '.5,.72 .5,0', '.5,.05 .92,.65 .5,.65'),
-    'bell': [[(.12, .82), (.2, .4)] + _arc(.5, .4, .3, .32, 180, 360)[1:] + [(.88, .82), (.12, .82)],
-             _arc(.5, .92, .07, .07, 0, 360, 12)],
-    'candle': _lines('.35,.38 .65,.38 .65,1 .35,1 .35,.38', '.5,.38 .5,.28') + [_arc(.5, .16, .08, .12, 0, 360, 16)],
-    'leaf': _leaf(),
-    'mushroom': [_arc(.5, .48, .46, .4, 180, 360) + [(.04, .48)], _lines('.4,.48 .37,1 .63,1 .6,.48')[0]],
-    'balloon': [_arc(.5, .35, .3, .35, 0, 360, 32), _lines('.5,.7 .44,.8 .56,.9 .5,1')[0]],
-    'flag': _lines('.2,1 .2,0', '.2,0 .9,.2 .2,.42'),
-    'glasses': [_arc(.25, .5, .2, .15, 0, 360, 20), _arc(.75, .5, .2, .15, 0, 360, 20)]
-               + _lines('.45,.5 .55,.5', '.05,.5 0,.3', '.95,.5 1,.3'),
-    'anchor': [_arc(.5, .1, .08, .08, 0, 360, 12)] + _lines('.5,.18 .5,.95', '.3,.32 .7,.32')
-              + [_arc(.5, .6, .38, .35, 15, 165)],
-    'note': [_arc(.3, .85, .15, .1, 0, 360, 16)] + _lines('.45,.85 .45,.03', '.45,.03 .72,.3 .72,.5'),
-    'apple': [_arc(.38, .6, .32, .38, -80, -270) + _arc(.62, .6, .32, .38, 90, -100)] + _lines('.5,.25 .55,.02')
-             + [_arc(.7, .1, .12, .06, 0, 360, 12)],
-    'ladder': _lines('.25,0 .25,1', '.75,0 .75,1', '.25,.2 .75,.2', '.25,.4 .75,.4', '.25,.6 .75,.6', '.25,.8 .75,.8'),
-    'car': _lines('0,.7 0,.45 .2,.45 .3,.2 .7,.2 .8,.45 1,.45 1,.7 0,.7')
-           + [_arc(.25, .75, .1, .1, 0, 360, 12), _arc(.75, .75, .1, .1, 0, 360, 12)],
-    'snowman': [_arc(.5, .7, .3, .3, 0, 360, 32), _arc(.5, .27, .17, .17, 0, 360, 24)]
-               + _lines('.2,.62 0,.45', '.8,.62 1,.45', '.33,.1 .67,.1', '.4,.1 .4,0 .6,0 .6,.1'),
-    'ice cream': [_arc(.5, .4, .25, .25, 180, 360) + [(.25, .4)], _lines('.25,.4 .5,1 .75,.4')[0]],
-    'clock': [_arc(.5, .5, .5, .5, 0, 360, 40)] + _lines('.5,.5 .5,.18', '.5,.5 .72,.62'),
+    'hat': _lines('0,.85 1,.85', '.2,.85 .25,.2 .75,.2 .8,.85'),
+    'boot': _lines('.3,0 .3,.7 .1,.75 .1,1 .9,1 .9,.8 .6,.65 .6,0 .3,0'),
+    'spoon': [_arc(.5, .2, .18, .2, 0, 360, 24), _lines('.5,.4 .5,1')[0]],
+    'scissors': [_arc(.3, .8, .13, .13, 0, 360, 16), _arc(.7, .8, .13, .13, 0, 360, 16)]
+                + _lines('.36,.68 .75,0', '.64,.68 .25,0'),
+    'kite': _lines('.5,0 .85,.35 .5,.75 .15,.35 .5,0', '.5,0 .5,.75', '.15,.35 .85,.35', '.5,.75 .4,.85 .6,.92 .5,1'),
+    'book': _lines('0,.15 .5,.25 1,.15 1,.9 .5,1 0,.9 0,.15', '.5,.25 .5,1'),
+    'pencil': _lines('0,.4 .8,.4 1,.5 .8,.6 0,.6 0,.4', '.8,.4 .8,.6', '.15,.4 .15,.6'),
+    'bottle': _lines('.4,0 .6,0 .6,.25 .8,.4 .8,1 .2,1 .2,.4 .4,.25 .4,0'),
+    'chair': _lines('.25,0 .25,1', '.25,.55 .8,.55 .8,1'),
+    'crown': _lines('0,1 0,.2 .25,.6 .5,.1 .75,.6 1,.2 1,1 0,1'),
+    'bird': [_arc(.3, .5, .25, .2, 200, 340), _arc(.7, .5, .25, .2, 200, 340)],
+    'rain cloud': [_arc(.3, .35, .2, .18, 90, 270) + _arc(.5, .2, .22, .2, 180, 360)[1:]
+                   + _arc(.75, .35, .2, .18, 270, 450)[1:] + [(.3, .53)]]
+                  + _lines('.25,.7 .2,.85', '.5,.7 .45,.85', '.75,.7 .7,.85', '.38,.85 .33,1', '.63,.85 .58,1'),
+    'lamp': _lines('.3,0 .7,0 .9,.4 .1,.4 .3,0', '.5,.4 .5,.9', '.25,1 .75,1 .5,.9 .25,1'),
+    'window': _lines('0,0 1,0 1,1 0,1 0,0', '.5,0 .5,1', '0,.5 1,.5'),
+    'bicycle': [_arc(.2, .7, .2, .2, 0, 360, 24), _arc(.8, .7, .2, .2, 0, 360, 24)]
+               + _lines('.2,.7 .45,.35 .8,.7', '.45,.35 .75,.35 .8,.7', '.4,.25 .5,.25', '.75,.35 .72,.2'),
+    'cat': [_arc(.5, .55, .4, .38, 0, 360, 32)] + _lines('.15,.35 .2,0 .4,.2', '.6,.2 .8,0 .85,.35')
+           + [_arc(.35, .5, .05, .05, 0, 360, 8), _arc(.65, .5, .05, .05, 0, 360, 8)],
 }
 
 if __name__ == '__main__':

@@ -4,10 +4,10 @@ other drawings.
 
 - MNIST's 10,000 test digits, each written to a 28x28 PNG file and read back through `read_digit`;
 - test digits redrawn (`drawn_digits`): 100 for every pen of `PENS` (1 to 20 px) in every ink style (2,100);
-- the held-out kinds of non-digit: every picture of `PICTURES`, 5 drawings in each of five pens and three ink styles
-  (825), and 100 squares of random pixels at each of 28, 100 and 400 pixels a side;
-- learned kinds from the hand-written tables: every letter of `LETTERS` and shape of `SHAPES`, drawn the
-  same way (2,400).
+- the held-out kinds of non-digit: every picture of `MORE_PICTURES`, 5 drawings in each of five pens and three ink
+  styles (1,275), and 100 squares of random pixels at each of 28, 100 and 400 pixels a side;
+- looked at while building: every letter of `LETTERS` and shape of `SHAPES` (learned kinds, from other tables), and
+  every picture of `PICTURES` (the first held-out set, now used up), drawn the same way (3,225).
 
 Prints the share read right with the verdict *digit* and the share refused (*not sure* or *not a digit*), by set
 and condition, and writes bench/results/verdicts.json. Uses the models `default_model` and `default_detector` keep
@@ -24,8 +24,8 @@ def main(quick=False):
     from digitlab.data import load_mnist
     from digitlab.drawing import drawn_digits, read_digit
     from digitlab.inference import default_model
-    from digitlab.verdicts import (LETTERS, NOT_A_DIGIT_ABOVE, SHAPES, UNSURE_BELOW, default_detector, drawn_tables,
-                                   held_out_not_digits, read_images)
+    from digitlab.sketches import LETTERS, PICTURES, SHAPES, drawn_tables, held_out_not_digits
+    from digitlab.verdicts import NOT_A_DIGIT_ABOVE, UNSURE_BELOW, default_detector, read_images
     model, detector = default_model(), default_detector()
     x, y = load_mnist('test')
     with tempfile.TemporaryDirectory() as d:   # real PNG files, read back as `digitlab predict` reads them
@@ -34,13 +34,14 @@ def main(quick=False):
     n, reps, pens = (20, 1, (2, 8, 20)) if quick else (100, 5, (1, 3, 8, 12, 20))
     x_dt, d_dt = drawn_digits(x, y, n=n, seed=5)
     x_h, d_h = held_out_not_digits(repeats=reps, pens=pens, noise=20 if quick else 100, seed=7)
-    x_s, d_s = drawn_tables({'letter': LETTERS, 'shape': SHAPES}, repeats=reps, pens=pens, seed=7)
+    x_s, d_s = drawn_tables({'letter (learned kind)': LETTERS, 'shape (learned kind)': SHAPES,
+                             'first picture (used up)': PICTURES}, repeats=reps, pens=pens, seed=7)
     def said(x): return pd.DataFrame(read_images(model, x, detector))
     drawn = said(x_dt).assign(truth=d_dt.digit.values, set='test digits, redrawn')   # read once, reported twice
     frames = [said(x_files).assign(truth=y.numpy().astype(str), set='MNIST test digits', condition='as PNG files'),
               drawn.assign(condition=[f'pen {p}' for p in d_dt.pen]), drawn.assign(condition=d_dt.ink.values),
               said(x_h).assign(truth='', set=d_h.kind.values, condition=d_h.name.values),
-              said(x_s).assign(truth='', set=[f'{k} (learned kind)' for k in d_s.kind], condition=d_s.name.values)]
+              said(x_s).assign(truth='', set=d_s.kind.values, condition=d_s.name.values)]
     res = pd.concat(frames, ignore_index=True)
     res['right'] = (res.verdict == 'digit') & (res.digit == res.truth)
     res['refused'] = res.verdict != 'digit'

@@ -15,13 +15,14 @@ Modules:
 - `digitlab.loaders`: Batches of data, as fastai's `DataLoaders`; then the same model, loss, optimizer and metric handed to fastai's `Learner`, which runs the loop for us and records what happened.
 - `digitlab.losses`: Loss functions: a measure of how wrong the model is that the gradient can work with. Then mini-batches, and a training loop written out in full.
 - `digitlab.models`: Neural nets: two linear layers with a ReLU between them, the smallest one, and what it buys over a linear model.
-- `digitlab.nondigits`: The pictures that are no digit, for lesson 16's second model: made-up marks, mangled handwriting, geometric figures and typeset letters to learn from; hand-drawn letters, shapes and pictures to test it on.
+- `digitlab.nondigits`: Pictures that are no digit, for lesson 16's second model to learn from: made-up marks and objects, mangled handwriting and typeset letters.
 - `digitlab.optim`: The step of the training loop, packaged as an object: `BasicOptim`, and proof that it does what PyTorch's and fastai's SGD do.
 - `digitlab.pixels`: An image is a grid of numbers. Before any learning: how far can we get by comparing a digit with the average 3 and the average 7?
 - `digitlab.recipes`: Training recipes: each net of the course and how it trains. Here linear, two- and three-layer nets on all ten digits, trained by our own `MiniLearner`; how the learning rate and depth change what they learn; the chapter's resnet18 on ten digits; then the test set, once.
 - `digitlab.results`: Every model of the course trained again in one run, each beside the book's figure or the course's target, with a floor it must reach: the table behind `digitlab reproduce`.
 - `digitlab.schedule`: The learning-rate finder, one-cycle training and early stopping as callbacks; every part of the learner checked; then the chapter's own models trained on it, loss for loss the same as fastai's `Learner`.
 - `digitlab.sgd`: Seven steps that turn any function with weights into something that learns, tried on a toy problem first.
+- `digitlab.sketches`: Drawings in strokes that are no digit: random figures for lesson 16's second model to learn from, and hand-written letters, shapes and pictures to judge it with.
 - `digitlab.speed`: How the course's CNN recipes were chosen and how fast they train: the recipe studies on validation digits, the side-by-side benchmark against public recipes, and how much margin a goal that every run must pass needs.
 - `digitlab.train`: Training on all ten digits, the chapter's second further-research task: everything again on full MNIST. A validation set for every choice, the ten mean digits, why a sigmoid per class fails, softmax and cross-entropy written from scratch, and the chapter's two routes on ten classes.
 - `digitlab.verdicts`: Softmax is always sure of something: a second model asks whether a picture is a digit at all, its thresholds chosen on validation data, the whole reader judged once on kinds of picture it never saw."""

@@ -15,6 +15,6 @@ import importlib
 _lessons = [importlib.import_module(f'digitlab.{m}')
             for m in ('idx', 'data', 'pixels', 'losses', 'sgd', 'optim', 'loaders', 'models', 'images', 'learner',
                       'schedule', 'train', 'speed', 'recipes', 'evaluate', 'inference', 'results', 'drawing',
-                      'nondigits', 'verdicts', 'app')]
+                      'nondigits', 'sketches', 'verdicts', 'app')]
 globals().update({n: getattr(m, n) for m in _lessons for n in m.__all__})
 __all__ = [n for m in _lessons for n in m.__all__]

@@ -1,5 +1,5 @@
-"""The pictures that are no digit, for lesson 16's second model: made-up marks, mangled handwriting, geometric
-figures and typeset letters to learn from; hand-drawn letters, shapes and pictures to test it on.
+"""Pictures that are no digit, for lesson 16's second model to learn from: made-up marks and objects, mangled
+handwriting and typeset letters.
 
 Docs: https://digitlab.github.io/digitlab/a5_non_digits.html.md"""
 
@@ -16,10 +16,9 @@ from .images import DigitImageError, centre_by_mass, fit_into_box
 from .drawing import INK_STYLES, PENS, _arc, draw_strokes, read_digit
 
 # %% auto #0
-__all__ = ['MADE_UP', 'FIGURES', 'LETTER_CHARS', 'FONT_DIR', 'TRAIN_FONTS', 'VALID_FONTS', 'scribble', 'grid_strokes', 'rings',
-           'random_pixels', 'blobs', 'mangled_digits', 'made_up_not_digits', 'polygon', 'rectangle', 'star_figure',
-           'cross', 'arrow', 'bumps', 'wave', 'spiral', 'heart', 'face', 'two_figures', 'figures', 'letter_fonts',
-           'typeset_letters']
+__all__ = ['MADE_UP', 'LETTER_CHARS', 'FONT_DIR', 'TRAIN_FONTS', 'VALID_FONTS', 'scribble', 'grid_strokes', 'rings',
+           'random_pixels', 'blobs', 'mangled_digits', 'made_up_not_digits', 'part', 'made_up_object',
+           'made_up_objects', 'letter_fonts', 'typeset_letters']
 
 # %% ../nbs/a5_non_digits.ipynb #44660368
 def scribble(rng:np.random.Generator) -> list:
@@ -102,92 +101,48 @@ def made_up_not_digits(n:int, # how many
         return 'blobs', blobs(rng, size)
     return _drawn(n, seed, size, make)
 
-# %% ../nbs/a5_non_digits.ipynb #6a9da274
-def polygon(rng):
-    "Three to eight corners, evenly spaced or not, on an ellipse"
-    n, a0 = int(rng.integers(3, 9)), rng.uniform(0, 2*np.pi)
-    ang = a0 + (np.sort(rng.uniform(0, 2*np.pi, n)) if rng.random() < .4
-                else np.linspace(0, 2*np.pi, n, endpoint=False))
-    rx, ry = rng.uniform(.25, .5, 2)
-    pts = [(.5 + rx*np.cos(a), .5 + ry*np.sin(a)) for a in ang]
-    return [pts + pts[:1]]
+# %% ../nbs/a5_non_digits.ipynb #ca2ad255
+def _box(strokes, x0, y0, w, h): return [[(x0 + w*x, y0 + h*y) for x, y in st] for st in strokes]
 
-def rectangle(rng):
-    "A rectangle, a third of the time with a diagonal"
-    (x0, y0), (x1, y1) = rng.uniform(0, .3, 2), rng.uniform(.7, 1, 2)
-    return [[(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]] + ([[(x0, y0), (x1, y1)]] if rng.random() < .3 else [])
+def part(rng:np.random.Generator) -> list:
+    "One simple part in the unit box: a line, zigzag, open arc, ring, triangle, box, hook, crescent or tick"
+    k = rng.integers(9)
+    if k == 0: return [[(0, rng.uniform()), (1, rng.uniform())]]                             # a line
+    if k == 1:
+        n = int(rng.integers(3, 6)); return [[(i/(n - 1), float(i % 2)) for i in range(n)]]   # a zigzag
+    if k == 2:
+        a0 = rng.uniform(0, 360); return [_arc(.5, .5, .5, .5, a0, a0 + rng.uniform(100, 250))]  # an open arc
+    if k == 3: return [_arc(.5, .5, .5, .5, 0, 360)]                                           # a ring
+    if k == 4:                                                                                 # a triangle
+        return [[(.5, 0), (1, 1), (0, 1), (.5, 0)]] if rng.random() < .5 else [[(0, 0), (1, 0), (.5, 1), (0, 0)]]
+    if k == 5: return [[(0, 0), (1, 0), (1, 1), (0, 1), (0, 0)]]                               # a box
+    if k == 6: return [[(.5, 0), (.5, .75)] + _arc(.3, .75, .2, .2, 0, 180)[1:]]               # a hook
+    if k == 7: return [_arc(.5, .5, .5, .5, 90, 270) + _arc(.8, .5, .4, .45, 250, 110)[1:]]    # a crescent
+    return [[(0, rng.uniform(.3, .6)), (rng.uniform(.3, .5), 1), (1, 0)]]                       # a tick
 
-def star_figure(rng):
-    "A star of four to eight points"   # not `star`: fastai.vision.all has one
-    n, inner, a0 = int(rng.integers(4, 9)), rng.uniform(.25, .6), rng.uniform(0, np.pi)
-    r = [.5 if i % 2 == 0 else .5*inner for i in range(2*n + 1)]
-    return [[(.5 + ri*np.cos(a0 + np.pi*i/n), .5 + ri*np.sin(a0 + np.pi*i/n)) for i, ri in enumerate(r)]]
+def made_up_object(rng:np.random.Generator) -> list:
+    "Two to four `part`s, stacked, side by side, one inside another, or anywhere"
+    parts, out = [part(rng) for _ in range(int(rng.integers(2, 5)))], []
+    layout = rng.integers(4)
+    for i, p in enumerate(parts):
+        if layout == 0:   # stacked
+            h = 1/len(parts); out += _box(p, rng.uniform(0, .3), i*h, rng.uniform(.4, .7), h*rng.uniform(.8, 1.2))
+        elif layout == 1:   # side by side
+            w = 1/len(parts); out += _box(p, i*w, rng.uniform(0, .3), w*rng.uniform(.8, 1.2), rng.uniform(.4, .7))
+        elif layout == 2:   # each inside the one before
+            s = 1. if i == 0 else rng.uniform(.3, .6)**i
+            out += _box(p, (1 - s)/2 + rng.normal(0, .05), (1 - s)/2 + rng.normal(0, .05), s, s)
+        else:
+            w, h = rng.uniform(.3, .8, 2); out += _box(p, rng.uniform(0, 1 - w), rng.uniform(0, 1 - h), w, h)
+    return out
 
-def cross(rng):
-    "A plus, an x or a hash"
-    cx, cy = rng.uniform(.35, .65, 2)
-    plus = [[(cx, rng.uniform(0, .3)), (cx, rng.uniform(.7, 1))], [(rng.uniform(0, .3), cy), (rng.uniform(.7, 1), cy)]]
-    r = rng.random()
-    if r < .5: return plus
-    if r < .75: return [[(0, 0), (1, 1)], [(1, 0), (0, 1)]]
-    return plus + [[(cx + .2, 0), (cx + .2, 1)], [(0, cy + .2), (1, cy + .2)]]
-
-def arrow(rng):
-    "A straight arrow pointing anywhere"
-    a, h = rng.uniform(0, 2*np.pi), rng.uniform(.15, .3)
-    tip, tail = (.5 + .45*np.cos(a), .5 + .45*np.sin(a)), (.5 - .45*np.cos(a), .5 - .45*np.sin(a))
-    return [[tail, tip], [(tip[0] - h*np.cos(a - .5), tip[1] - h*np.sin(a - .5)), tip,
-                          (tip[0] - h*np.cos(a + .5), tip[1] - h*np.sin(a + .5))]]
-
-def bumps(rng):
-    "A cloud or a flower: three to seven bumps around a closed outline"
-    n, out = int(rng.integers(3, 8)), []
-    for i in range(n):
-        a = 360*i/n
-        out += _arc(.5 + .3*np.cos(np.radians(a)), .5 + .3*np.sin(np.radians(a)), .18, .18, a - 100, a + 100, 10)
-    return [out + out[:1]]
-
-def wave(rng):
-    "One to four waves across"
-    k, amp = rng.uniform(1, 4), rng.uniform(.1, .4)
-    return [[(x, .5 + amp*np.sin(2*np.pi*k*x)) for x in np.linspace(0, 1, 40)]]
-
-def spiral(rng):
-    "One to two turns, outwards"
-    t = rng.uniform(2, 4)*np.pi
-    return [[(.5 + r*np.cos(a)/2, .5 + r*np.sin(a)/2) for a, r in zip(np.linspace(0, t, 60), np.linspace(.05, 1, 60))]]
-
-def heart(rng):
-    "Two arcs and a point"
-    w = rng.uniform(.18, .26)
-    return [_arc(.5 - w, .3, w, .2, 180, 360) + _arc(.5 + w, .3, w, .2, 180, 360)[1:]
-            + [(.5, rng.uniform(.8, 1)), (.5 - 2*w, .32)]]
-
-def face(rng):
-    "A round face, smiling or not"
-    mouth = _arc(.5, .55, .28, .2, 20, 160) if rng.random() < .5 else _arc(.5, .85, .28, .2, 200, 340)
-    eyes = [_arc(.33, .38, .05, .05, 0, 360, 8), _arc(.67, .38, .05, .05, 0, 360, 8)]
-    return [_arc(.5, .5, .5, .5, 0, 360, 40), *eyes, mouth]
-
-FIGURES = dict(polygon=polygon, rectangle=rectangle, star=star_figure, cross=cross, arrow=arrow, bumps=bumps, wave=wave,
-               spiral=spiral, heart=heart, face=face)   # each: rng -> strokes in the unit box
-
-def two_figures(rng):
-    "Two figures of `FIGURES`, the second smaller, inside or beside the first"
-    f, g = (FIGURES[k](rng) for k in rng.choice(list(FIGURES), 2))
-    s = rng.uniform(.3, .6); dx, dy = rng.uniform(0, 1 - s, 2)
-    return f + [[(dx + s*x, dy + s*y) for x, y in st] for st in g]
-
-# %% ../nbs/a5_non_digits.ipynb #dbdd27eb
-def figures(n:int, # how many
-            seed:int=0, # seeds everything
-            size:int=112, # the canvas's side
-           ) -> tuple[torch.Tensor, list]: # images (n, 28, 28) as `read_digit` makes them, and their kinds
-    "Figures of `FIGURES`, one in eleven a pair (`two_figures`), drawn with random pens, in each ink style in turn"
+def made_up_objects(n:int, # how many
+                    seed:int=0, # seeds everything
+                    size:int=112, # the canvas's side
+                   ) -> tuple[torch.Tensor, list]: # images (n, 28, 28) as `read_digit` makes them, and their kinds
+    "`made_up_object`s drawn with random pens, in each ink style in turn"
     def make(rng, i):
-        k = rng.choice(list(FIGURES) + ['two figures'])
-        strokes = two_figures(rng) if k == 'two figures' else FIGURES[k](rng)
-        return str(k), draw_strokes(strokes, rng, rng.choice(PENS[:5]), list(INK_STYLES)[i % 3], size)
+        return 'object', draw_strokes(made_up_object(rng), rng, rng.choice(PENS[:5]), list(INK_STYLES)[i % 3], size)
     return _drawn(n, seed, size, make)
 
 # %% ../nbs/a5_non_digits.ipynb #2a188c45

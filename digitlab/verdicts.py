@@ -8,7 +8,7 @@ Docs: https://digitlab.github.io/digitlab/digit_or_not.html.md"""
 # %% ../nbs/16_digit_or_not.ipynb #38c24afc
 from __future__ import annotations
 import itertools, sys, time
-import numpy as np, torch
+import numpy as np, pandas as pd, torch
 from filelock import FileLock
 from fastcore.basics import patch
 from fastprogress.fastprogress import progress_bar
@@ -20,17 +20,22 @@ from .models import best_cnn
 from .recipes import train_cnn
 from .inference import DigitModel, DigitModelError, default_model_path
 from .drawing import INK_STYLES, PENS, read_digit, redraw
-from .nondigits import figures, made_up_not_digits, mangled_digits, typeset_letters
+from .nondigits import made_up_not_digits, made_up_objects, mangled_digits, typeset_letters
+from .sketches import figures
 
 # %% auto #0
-__all__ = ['INK_SHARE_ABOVE', 'NOT_A_DIGIT_ABOVE', 'UNSURE_BELOW', 'VERDICTS', 'train_digit_or_not', 'default_detector', 'ink_share', 'not_a_digit', 'verdicts', 'read_images', 'predict_files', 'verdict_text', 'LETTERS', 'SHAPES', 'PICTURES', 'drawn_tables', 'held_out_not_digits']
+__all__ = ['INK_SHARE_ABOVE', 'NOT_A_DIGIT_ABOVE', 'UNSURE_BELOW', 'VERDICTS', 'train_digit_or_not', 'default_detector',
+           'ink_share', 'not_a_digit', 'threshold_sweep', 'choose_thresholds', 'verdicts', 'read_images',
+           'predict_files', 'verdict_text']
 
 # %% ../nbs/16_digit_or_not.ipynb #e6002695
 def train_digit_or_not(drawn:int=3000, # fit digits redrawn with random pens, besides all 50,000 as they are
                        each:int=8000, # pictures of each learned kind: marks, figures, letters
+                       objects:int=16000, # made-up objects (appendix A5)
                        epochs:float=6, # passes over all of them
                        seed:int=0, # seeds the drawings and the training
                        progress:bool=True, # show progress bars
+                       extra:torch.Tensor|None=None, # more non-digits (N, 28, 28), for studies such as `bench/`'s
                       ) -> DigitModel:
     """A second model, for a second question: is this a digit at all? `best_cnn` with two classes, trained on lesson
     11's fit digits against the learned kinds of non-digit and 15,000 mangled digits"""
@@ -41,13 +46,15 @@ def train_digit_or_not(drawn:int=3000, # fit digits redrawn with random pens, be
     mangled = torch.cat(list(mangled_digits(x, y, seed).values()))
     kinds = (made_up_not_digits, figures, typeset_letters)
     neg = torch.cat([make(each, seed)[0] for make in progress_bar(kinds, display=progress, leave=False)]
+                    + ([made_up_objects(objects, seed)[0]] if objects else []) + ([extra] if extra is not None else [])
                     + [mangled[torch.randperm(len(mangled), generator=torch.Generator().manual_seed(seed))[:15000]]])
     xs = torch.cat([x, torch.stack(pos), neg])
     ys = torch.cat([torch.zeros(len(x) + drawn), torch.ones(len(neg))]).long()
     x_eval, y_eval = xs[::50], ys[::50]   # a glance at the training data: the choices are made on validation data
     r = train_cnn(best_cnn(2), epochs=epochs, lr=0.02, augment=True, seed=seed, progress=progress,
                   data=(normalise(xs)[:, None], ys, normalise(x_eval)[:, None], y_eval))
-    meta = dict(drawn=drawn, each=each, epochs=epochs, seed=seed, seconds=round(r['seconds'], 1),
+    meta = dict(drawn=drawn, each=each, objects=objects, extra=0 if extra is None else len(extra), epochs=epochs,
+                seed=seed, seconds=round(r['seconds'], 1),
                 trained=time.strftime("%Y-%m-%d"), digitlab=digitlab.__version__)
     return DigitModel('best', ['digit', 'not a digit'], r['model'], meta)
 
@@ -61,7 +68,7 @@ def default_detector(verbose:bool=True, # say when it trains, and where it saves
         if fn.exists():
             try:
                 m = DigitModel.load(fn)
-                if m.arch == 'best' and 'each' in m.meta: return m
+                if m.arch == 'best' and 'objects' in m.meta: return m
                 print(f"{short_path(fn)} was trained by an older digitlab; training the current model", file=sys.stderr)
             except DigitModelError as e: print(f"{e}; training a new one", file=sys.stderr)
         elif verbose: print(f"No digit-or-not model yet: training it once; it will be saved in {short_path(fn)}",
@@ -87,8 +94,36 @@ def not_a_digit(detector:DigitModel, # the digit-or-not model
     q = detector.probs(x)[:, 1]
     return torch.where(ink_share(x) > INK_SHARE_ABOVE, torch.ones_like(q), q)
 
+# %% ../nbs/16_digit_or_not.ipynb #1db0db71
+def threshold_sweep(P:dict, # set name: (the classifier's probabilities (N, classes), those of 'not a digit' (N,))
+                    right:dict, # for each set of digits, which of them the classifier reads right (N,)
+                    t_nots:tuple=(0.5, 0.7, 0.8, 0.85, 0.9, 0.95), # thresholds for the probability of 'not a digit'
+                    t_unsures:tuple=(0., 0.3, 0.4), # thresholds for the classifier's top probability
+                   ) -> pd.DataFrame: # a row for each pair: the share refused of each set of digits, caught of others
+    "Each pair of thresholds tried on every set: digits read right that it refuses, non-digits that it catches"
+    rows = []
+    for t_not, t_unsure in itertools.product(t_nots, t_unsures):
+        row = dict(t_not=t_not, t_unsure=t_unsure)
+        for k, (p, q) in P.items():
+            r = (q > t_not) | (p.max(1).values < t_unsure)
+            share = (r[right[k]] if k in right else r).float().mean().item()
+            row[f'refused: {k}' if k in right else f'caught: {k}'] = share
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+def choose_thresholds(sweep:pd.DataFrame, # from `threshold_sweep`
+                      digits:str='MNIST validation digits', # the set of digits that rules
+                      most:float=0.0025, # the largest share of it, read right, that may be refused
+                      caught:list|None=None, # the sets of non-digits to catch, on average; None: all in `sweep`
+                     ) -> pd.Series: # the chosen row of `sweep`
+    "The pair of thresholds that refuses at most `most` of `digits` and, within that, catches the most non-digits"
+    ok = sweep[sweep[f'refused: {digits}'] <= most]
+    if ok.empty: raise ValueError(f"no pair of thresholds refuses at most {most:.2%} of {digits}")
+    cols = [f'caught: {k}' for k in caught] if caught else list(ok.filter(like='caught: '))
+    return ok.loc[ok[cols].mean(axis=1).idxmax()]
+
 # %% ../nbs/16_digit_or_not.ipynb #a32bdb40
-NOT_A_DIGIT_ABOVE = 0.8   # the digit-or-not model's probability of 'not a digit' above which it is "not a digit"
+NOT_A_DIGIT_ABOVE = 0.85  # the digit-or-not model's probability of 'not a digit' above which it is "not a digit"
 UNSURE_BELOW = 0.3        # the classifier's top probability under which the verdict is "not sure"
 VERDICTS = ('digit', 'not sure', 'not a digit')
 
@@ -145,86 +180,3 @@ def verdict_text(v:dict, # a reading from `verdicts`
     if v['verdict'] == 'digit': return f"{b(v['digit'])} ({v['probability']:.0%} sure)"
     if v['verdict'] == 'not sure': return f"{b('not sure')}: maybe {v['digit']} ({v['probability']:.0%})"
     return f"{b('not a digit')} (best guess {v['digit']}, {v['probability']:.0%})"
-
-# %% ../nbs/a5_non_digits.ipynb #20b0d3cb
-import pandas as pd
-from .drawing import _arc, draw_strokes
-from .nondigits import random_pixels
-
-# %% ../nbs/a5_non_digits.ipynb #475ecd6d
-def _lines(*strokes): return [[tuple(float(v) for v in p.split(',')) for p in s.split()] for s in strokes]
-
-LETTERS = {   # capitals and small letters that look like no digit, as strokes in a unit box ('x,y x,y ...')
-    'A': _lines('.1,1 .5,0 .9,1', '.28,.62 .72,.62'), 'E': _lines('.85,0 .15,0 .15,1 .85,1', '.15,.5 .7,.5'),
-    'F': _lines('.85,0 .15,0 .15,1', '.15,.5 .7,.5'), 'H': _lines('.15,0 .15,1', '.85,0 .85,1', '.15,.5 .85,.5'),
-    'K': _lines('.15,0 .15,1', '.85,0 .15,.55', '.4,.4 .85,1'), 'M': _lines('.05,1 .15,0 .5,.6 .85,0 .95,1'),
-    'N': _lines('.15,1 .15,0 .85,1 .85,0'), 'W': _lines('0,0 .25,1 .5,.35 .75,1 1,0'),
-    'X': _lines('.1,0 .9,1', '.9,0 .1,1'),
-    'R': [_lines('.15,1 .15,0')[0] + _arc(.45, .25, .35, .25, -90, 90)[1:] + [(.15, .5), (.85, 1)]],
-    'Y': _lines('.1,0 .5,.5 .9,0', '.5,.5 .5,1'), 'k': _lines('.2,0 .2,1', '.8,.35 .2,.7 .8,1'),
-    'm': [[(.05, 1), (.05, .35)] + _arc(.27, .5, .22, .18, 180, 360)[1:] + [(.5, 1)],
-          [(.5, .5)] + _arc(.72, .5, .22, .18, 180, 360)[1:] + [(.95, 1)]],
-    'w': _lines('0,.3 .25,1 .5,.5 .75,1 1,.3'), 'x': _lines('.1,.3 .9,1', '.9,.3 .1,1')}
-
-def _star(n, inner, turns=1):
-    r = [.5 if i % 2 == 0 else .5*inner for i in range(2*n + 1)]
-    return [[(.5 + ri*np.sin(turns*np.pi*i/n), .5 - ri*np.cos(turns*np.pi*i/n)) for i, ri in enumerate(r)]]
-
-SHAPES = {   # simple drawings that are no digit
-    'star': _star(5, .4), 'star in one line': [_star(5, 1, 4)[0][:6]], 'six-point star': _star(6, .5),
-    'heart': [_arc(.28, .3, .22, .2, 180, 360) + _arc(.72, .3, .22, .2, 180, 360)[1:] + [(.5, 1), (.06, .32)]],
-    'triangle': _lines('.5,0 1,1 0,1 .5,0'), 'square': _lines('0,0 1,0 1,1 0,1 0,0'),
-    'arrow': _lines('0,.5 1,.5', '.65,.2 1,.5 .65,.8'),
-    'spiral': [[(.5 + r*np.cos(a)/2, .5 + r*np.sin(a)/2)
-                for a, r in zip(np.linspace(0, 6*np.pi, 90), np.linspace(.05, 1, 90))]],
-    'smiley': [_arc(.5, .5, .5, .5, 0, 360, 40), _arc(.33, .38, .04, .04, 0, 360, 8),
-               _arc(.67, .38, .04, .04, 0, 360, 8), _arc(.5, .55, .28, .25, 20, 160)],
-    'house': _lines('0,1 0,.4 .5,0 1,.4 1,1 0,1', '.4,1 .4,.65 .6,.65 .6,1'),
-    'hash': _lines('.3,0 .2,1', '.75,0 .65,1', '0,.3 1,.3', '0,.7 1,.7'), 'cross': _lines('.5,0 .5,1', '0,.5 1,.5'),
-    'cloud': [_arc(.25, .6, .22, .2, 90, 270) + _arc(.45, .35, .25, .25, 180, 340)[1:]
-              + _arc(.75, .5, .25, .25, 250, 450)[1:] + [(.25, .8)]],
-    'wave': [[(x, .5 + .3*np.sin(x*4*np.pi)) for x in np.linspace(0, 1, 40)]],
-    'diamond': _lines('.5,0 1,.5 .5,1 0,.5 .5,0'),
-    'pentagon': [[(.5 + .5*np.sin(a), .52 - .5*np.cos(a)) for a in np.linspace(0, 2*np.pi, 6)]],
-    'flower': [_arc(.5 + .25*np.cos(a), .4 + .25*np.sin(a), .12, .12, 0, 360, 16)
-               for a in np.linspace(0, 2*np.pi, 6)[:-1]] + _lines('.5,.55 .5,1')}
-
-PICTURES = {   # drawings of things, held out from building the method
-    'moon': [_arc(.5, .5, .45, .45, 60, 300) + _arc(.75, .5, .35, .4, 240, 120)[1:]],
-    'sun': [_arc(.5, .5, .2, .2, 0, 360)] + [[(.5 + r*np.cos(a), .5 + r*np.sin(a)) for r in (.3, .5)]
-                                             for a in np.linspace(0, 2*np.pi, 9)[:-1]],
-    'fish': [_arc(.45, .5, .35, .25, 200, 520), _lines('.8,.5 1,.25 1,.75 .8,.5')[0]],
-    'tree': _lines('.5,0 .1,.65 .9,.65 .5,0', '.45,.65 .45,1 .55,1 .55,.65'),
-    'envelope': _lines('0,.2 1,.2 1,.8 0,.8 0,.2', '0,.2 .5,.55 1,.2'), 'check mark': _lines('0,.55 .35,.95 1,0'),
-    'bow tie': _lines('0,.2 1,.8 1,.2 0,.8 0,.2'),
-    'umbrella': [_arc(.5, .5, .5, .4, 180, 360), _lines('0,.5 1,.5')[0],
-                 _lines('.5,.1 .5,.9')[0] + _arc(.6, .9, .1, .1, 180, 0, 8)],
-    'cup': [_lines('.1,.1 .2,.9 .7,.9 .8,.1 .1,.1')[0], _arc(.8, .45, .18, .2, -90, 90)],
-    'eye': [_arc(.5, .75, .55, .45, 205, 335), _arc(.5, .25, .55, .45, 25, 155), _arc(.5, .5, .13, .13, 0, 360, 16)],
-    'lightning': _lines('.65,0 .25,.55 .55,.5 .3,1 .8,.4 .5,.45 .75,0')}
-
-# %% ../nbs/a5_non_digits.ipynb #97f44a7e
-def drawn_tables(tables:dict, # kind: {name: strokes}, e.g. {'letter': LETTERS}
-                 repeats:int=1, # drawings of each entry in each pen and ink style
-                 pens:tuple=(2, 8, 20), # pen widths, in pixels
-                 seed:int=1, # seeds everything
-                ) -> tuple[torch.Tensor, pd.DataFrame]: # images (N, 28, 28) from `read_digit`, and what each is
-    "Every entry of `tables` drawn with every pen in every ink style, `repeats` times"
-    rng, xs, rows = np.random.default_rng(seed), [], []
-    for kind, table in tables.items():
-        for (name, strokes), pen, ink, _ in itertools.product(table.items(), pens, INK_STYLES, range(repeats)):
-            xs.append(read_digit(draw_strokes(strokes, rng, pen, ink)))
-            rows.append(dict(kind=kind, name=name, pen=pen, ink=ink))
-    return torch.stack(xs), pd.DataFrame(rows)
-
-def held_out_not_digits(repeats:int=1, # drawings of each picture in each pen and ink style
-                        pens:tuple=(2, 8, 20), # pen widths, in pixels
-                        noise:int=20, # random-pixel squares of each size (28, 100 and 400 pixels a side)
-                        seed:int=1, # seeds everything
-                       ) -> tuple[torch.Tensor, pd.DataFrame]: # images (N, 28, 28) from `read_digit`, and what each is
-    "The kinds of non-digit held out from building the method, to judge it: `PICTURES` and random pixels"
-    x, d = drawn_tables({'picture': PICTURES}, repeats, pens, seed)
-    rng, xs, rows = np.random.default_rng(seed + 1000), [], []
-    for side, _ in itertools.product((28, 100, 400), range(noise)):
-        xs.append(read_digit(random_pixels(rng, side))); rows.append(dict(kind='random pixels', name=f'{side}x{side}'))
-    return torch.cat([x, torch.stack(xs)]) if xs else x, pd.concat([d, pd.DataFrame(rows)], ignore_index=True)

@@ -93,7 +93,7 @@ def test_draw_ten_digits(app_url, page):
     right = [d for d, said in read.items() if re.match(rf'{d} \(\d+% sure\)', said)]
     print(f'{len(right)} of 10 read right in {time.monotonic() - t0:.0f} s:', read)
     assert len(right) >= 9, read
-    from digitlab.verdicts import LETTERS, SHAPES   # appendix A5's hand-drawn letters and shapes: no digit
+    from digitlab.sketches import LETTERS, SHAPES   # appendix A6's hand-drawn letters and shapes: no digit
     # a W, refused in every drawing of bench/verdicts.py's run
     for name, strokes in (('star', SHAPES['star']), ('letter-W', LETTERS['W'])):
         n = answers(page); page.locator('#canvas button[aria-label="Clear canvas"]').click(); answered(page, n, timeout=10)

@@ -23,7 +23,7 @@ def files(tmp_path_factory):
     from digitlab.data import load_mnist
     from digitlab.drawing import INK_STYLES, draw_strokes, redraw
     from digitlab.nondigits import random_pixels
-    from digitlab.verdicts import LETTERS, SHAPES
+    from digitlab.sketches import LETTERS, SHAPES
     d = tmp_path_factory.mktemp('same')
     x, y = load_mnist('test')
     rng = np.random.default_rng(0)
