@@ -121,7 +121,7 @@ def part(rng:np.random.Generator) -> list:
     return [[(0, rng.uniform(.3, .6)), (rng.uniform(.3, .5), 1), (1, 0)]]                       # a tick
 
 def made_up_object(rng:np.random.Generator) -> list:
-    "Two to four `part`s, stacked, side by side, one inside another, or anywhere"
+    "Two to four parts, each from `part`: stacked, side by side, one inside another, or anywhere"
     parts, out = [part(rng) for _ in range(int(rng.integers(2, 5)))], []
     layout = rng.integers(4)
     for i, p in enumerate(parts):
@@ -140,7 +140,7 @@ def made_up_objects(n:int, # how many
                     seed:int=0, # seeds everything
                     size:int=112, # the canvas's side
                    ) -> tuple[torch.Tensor, list]: # images (n, 28, 28) as `read_digit` makes them, and their kinds
-    "`made_up_object`s drawn with random pens, in each ink style in turn"
+    "Drawings of `made_up_object`, with random pens, in each ink style in turn"
     def make(rng, i):
         return 'object', draw_strokes(made_up_object(rng), rng, rng.choice(PENS[:5]), list(INK_STYLES)[i % 3], size)
     return _drawn(n, seed, size, make)

@@ -95,3 +95,20 @@ def test_python_range_matches_ci():
     matrix = re.search(r'python: \[([^\]]*)\]', (root/'.github'/'workflows'/'test.yaml').read_text()).group(1)
     assert {v.strip(' "') for v in matrix.split(',')} == {lowest, listed[-1]}
     assert sys.version_info >= tuple(map(int, lowest.split('.')))
+
+def test_every_imported_package_is_declared():
+    "Each package that digitlab imports is named in pyproject.toml's dependencies, not only brought by another one"
+    import ast, importlib.metadata as md, re, sys
+    root = Path(__file__).resolve().parent.parent
+    mods = set()
+    for p in (root/'digitlab').glob('*.py'):
+        for n in ast.walk(ast.parse(p.read_text(encoding='utf-8'))):
+            if isinstance(n, ast.Import): mods |= {a.name.split('.')[0] for a in n.names}
+            elif isinstance(n, ast.ImportFrom) and n.level == 0 and n.module: mods.add(n.module.split('.')[0])
+    mods -= set(sys.stdlib_module_names) | {'digitlab'}
+    deps = tomllib.loads((root/'pyproject.toml').read_text(encoding='utf-8'))['project']['dependencies']
+    declared = {re.split(r'[<>=!~ \[;]', d)[0].lower().replace('_', '-') for d in deps}
+    dists = md.packages_distributions()
+    missing = {m: dists.get(m) for m in mods
+               if not any(d.lower().replace('_', '-') in declared for d in dists.get(m, [m]))}
+    assert not missing, f'imported but not declared in pyproject.toml: {missing}'
