@@ -1,5 +1,5 @@
 """Variants of lesson 16's digit-or-not model, for issue #34's next step: does a further learned kind help on pictures
-the model never learned from? Trains each variant once (seed 0; 4 to 8 minutes each on this machine)
+the model never learned from? Trains each variant once (seed 0; 5 to 8 minutes each on this machine)
 and judges it on validation data only. Nothing here reads the test digits.
 
 Each variant is `train_digit_or_not` (the 50,000 fit digits, 3,000 of them redrawn; marks, figures and letters;

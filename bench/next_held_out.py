@@ -1,5 +1,5 @@
 """The next held-out pictures for lesson 16's digit-or-not reader (issue #34): 16 drawings of everyday things, none
-drawn by a generator of appendices A5 and A6 or found in `LETTERS`, `SHAPES`, `PICTURES` or `MORE_PICTURES`.
+drawn as they are by a generator of appendices A5 and A6 or found in `LETTERS`, `SHAPES`, `PICTURES` or `MORE_PICTURES`.
 
 Written on 2026-12-07, before any model was judged on them, and kept apart on purpose: nothing in the package,
 the lessons or the other benchmarks reads them, so they can judge the next version of the method once, after all

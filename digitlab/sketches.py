@@ -1,5 +1,5 @@
 """Drawings in strokes that are no digit: random figures for lesson 16's second model to learn from, and
-hand-written letters, shapes and pictures to judge it with.
+hand-written letters, shapes and pictures, one table of which judges it.
 
 Docs: https://digitlab.github.io/digitlab/a6_sketches.html.md"""
 
@@ -210,7 +210,7 @@ def held_out_not_digits(pictures:dict|None=None, # the drawings of things to jud
                         noise:int=20, # random-pixel squares of each size (28, 100 and 400 pixels a side)
                         seed:int=1, # seeds everything
                        ) -> tuple[torch.Tensor, pd.DataFrame]: # images (N, 28, 28) from `read_digit`, and what each is
-    "The kinds of non-digit held out from building the method, to judge it: `MORE_PICTURES` and random pixels"
+    "What judges the method: `MORE_PICTURES`, held out from building it, and random pixels, always judged"
     x, d = drawn_tables({'picture': MORE_PICTURES if pictures is None else pictures}, repeats, pens, seed)
     rng, xs, rows = np.random.default_rng(seed + 1000), [], []
     for side, _ in itertools.product((28, 100, 400), range(noise)):

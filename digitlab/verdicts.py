@@ -32,30 +32,32 @@ __all__ = ['INK_SHARE_ABOVE', 'NOT_A_DIGIT_ABOVE', 'UNSURE_BELOW', 'VERDICTS', '
 def train_digit_or_not(drawn:int=3000, # fit digits redrawn with random pens, besides all 50,000 as they are
                        each:int=8000, # pictures of each learned kind: marks, figures, letters
                        objects:int=16000, # made-up objects (appendix A5)
+                       mangled:int=15000, # mangled digits (appendix A5)
                        epochs:float=6, # passes over all of them
                        seed:int=0, # seeds the drawings and the training
                        progress:bool=True, # show progress bars
                        extra:torch.Tensor|None=None, # more non-digits (N, 28, 28), for studies such as `bench/`'s
                       ) -> DigitModel:
     """A second model, for a second question: is this a digit at all? `best_cnn` with two classes, trained on lesson
-    11's fit digits against the learned kinds of non-digit and 15,000 mangled digits"""
+    11's fit digits against the learned kinds of non-digit"""
     (x, y), _ = valid_split(*load_mnist('train'))   # the validation digits stay new to it
     rng = np.random.default_rng(seed)
     pos = [read_digit(redraw(x[i], rng.choice(PENS), list(INK_STYLES)[i % 3], height=rng.uniform(.45, .85), size=112))
            for i in progress_bar(range(drawn), display=progress, leave=False)]
-    mangled = torch.cat(list(mangled_digits(x, y, seed).values()))
+    all_mangled = torch.cat(list(mangled_digits(x, y, seed).values()))
+    pick = torch.randperm(len(all_mangled), generator=torch.Generator().manual_seed(seed))[:mangled]
     kinds = (made_up_not_digits, figures, typeset_letters)
     neg = torch.cat([make(each, seed)[0] for make in progress_bar(kinds, display=progress, leave=False)]
                     + ([made_up_objects(objects, seed)[0]] if objects else []) + ([extra] if extra is not None else [])
-                    + [mangled[torch.randperm(len(mangled), generator=torch.Generator().manual_seed(seed))[:15000]]])
+                    + [all_mangled[pick]])
     xs = torch.cat([x, torch.stack(pos), neg])
     ys = torch.cat([torch.zeros(len(x) + drawn), torch.ones(len(neg))]).long()
     x_eval, y_eval = xs[::50], ys[::50]   # a glance at the training data: the choices are made on validation data
     r = train_cnn(best_cnn(2), epochs=epochs, lr=0.02, augment=True, seed=seed, progress=progress,
                   data=(normalise(xs)[:, None], ys, normalise(x_eval)[:, None], y_eval))
-    meta = dict(drawn=drawn, each=each, objects=objects, extra=0 if extra is None else len(extra), epochs=epochs,
-                seed=seed, seconds=round(r['seconds'], 1),
-                trained=time.strftime("%Y-%m-%d"), digitlab=digitlab.__version__)
+    meta = dict(drawn=drawn, each=each, objects=objects, mangled=mangled, extra=0 if extra is None else len(extra),
+                epochs=epochs, seed=seed, seconds=round(r['seconds'], 1), trained=time.strftime("%Y-%m-%d"),
+                digitlab=digitlab.__version__)
     return DigitModel('best', ['digit', 'not a digit'], r['model'], meta)
 
 # %% ../nbs/16_digit_or_not.ipynb #f6e06e26
@@ -68,7 +70,7 @@ def default_detector(verbose:bool=True, # say when it trains, and where it saves
         if fn.exists():
             try:
                 m = DigitModel.load(fn)
-                if m.arch == 'best' and 'objects' in m.meta: return m
+                if m.arch == 'best' and 'mangled' in m.meta: return m
                 print(f"{short_path(fn)} was trained by an older digitlab; training the current model", file=sys.stderr)
             except DigitModelError as e: print(f"{e}; training a new one", file=sys.stderr)
         elif verbose: print(f"No digit-or-not model yet: training it once; it will be saved in {short_path(fn)}",

@@ -2,7 +2,8 @@
 with Gradio's client) are given the same files and must give each the same verdict and digit.
 
 The files: test digits redrawn in each ink style and with thin and thick pens (lesson 15's `redraw`), MNIST test
-digits as 28x28 PNGs, a star and a letter (lesson 16's held-out kinds), random pixels, and a 16-bit grey scan."""
+digits as 28x28 PNGs, a drawn star and letter (from appendix A6's hand-written tables), random pixels, and a 16-bit
+grey scan."""
 import json, re, subprocess, sys
 from pathlib import Path
 import numpy as np, pytest
