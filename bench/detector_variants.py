@@ -21,14 +21,10 @@ from common import RESULTS, machine, save_json
 
 def tables(n, seed=0, pictures=False):
     "New draws of the hand-written tables `LETTERS` and `SHAPES` (and `PICTURES`), as `made_up_objects` draws"
-    from digitlab.drawing import INK_STYLES, PENS, draw_strokes
-    from digitlab.nondigits import _drawn
+    from digitlab.nondigits import _pen_drawings
     from digitlab.sketches import LETTERS, PICTURES, SHAPES
     strokes = list(LETTERS.values()) + list(SHAPES.values()) + (list(PICTURES.values()) if pictures else [])
-    def make(rng, i):
-        s = strokes[rng.integers(len(strokes))]
-        return 'drawing', draw_strokes(s, rng, rng.choice(PENS[:5]), list(INK_STYLES)[i % 3], 112)
-    return _drawn(n, seed, 112, make)
+    return _pen_drawings(n, seed, 112, lambda rng: ('drawing', strokes[rng.integers(len(strokes))]))
 
 VARIANTS = {   # name: (objects, tables, with PICTURES, epochs)
     'no objects': (0, 0, False, 6), 'objects 8k': (8000, 0, False, 6), 'objects 16k': (16000, 0, False, 6),

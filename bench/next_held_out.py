@@ -6,10 +6,8 @@ the lessons or the other benchmarks reads them, so they can judge the next versi
 its choices are made on validation data. `PICTURES`, the first held-out set, was used up by lesson 16's first
 judgement, and `MORE_PICTURES` (this file's earlier contents) by its second. Whoever judges on these must say so,
 and write a new set for the attempt after."""
-import numpy as np
 from digitlab.drawing import _arc
-
-def _lines(*strokes): return [[tuple(float(v) for v in p.split(',')) for p in s.split()] for s in strokes]
+from digitlab.sketches import _lines
 
 NEXT_PICTURES = {   # name: strokes in the unit box, x to the right, y down
     'hat': _lines('0,.85 1,.85', '.2,.85 .25,.2 .75,.2 .8,.85'),

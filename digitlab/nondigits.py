@@ -86,6 +86,13 @@ def _drawn(n, seed, size, make):
         except DigitImageError: pass   # a blank picture is refused before any verdict
     return torch.stack(xs), kinds
 
+def _pen_drawings(n, seed, size, strokes_of):
+    "`n` drawings of `strokes_of(rng) -> (kind, strokes)`, each with a random pen of `PENS[:5]`, the ink styles in turn"
+    def make(rng, i):
+        kind, strokes = strokes_of(rng)
+        return kind, draw_strokes(strokes, rng, rng.choice(PENS[:5]), list(INK_STYLES)[i % 3], size)
+    return _drawn(n, seed, size, make)
+
 def made_up_not_digits(n:int, # how many
                        seed:int=0, # seeds everything
                        size:int=112, # the canvas's side
@@ -141,9 +148,7 @@ def made_up_objects(n:int, # how many
                     size:int=112, # the canvas's side
                    ) -> tuple[torch.Tensor, list]: # images (n, 28, 28) as `read_digit` makes them, and their kinds
     "Drawings of `made_up_object`, with random pens, in each ink style in turn"
-    def make(rng, i):
-        return 'object', draw_strokes(made_up_object(rng), rng, rng.choice(PENS[:5]), list(INK_STYLES)[i % 3], size)
-    return _drawn(n, seed, size, make)
+    return _pen_drawings(n, seed, size, lambda rng: ('object', made_up_object(rng)))
 
 # %% ../nbs/a5_non_digits.ipynb #2a188c45
 LETTER_CHARS = 'ACEFHKMNPRUVWXY' + 'cefhkmnpruvwxy' + 'γεηλμξπτψωΓΛΠΣΨΩ'   # none looks like a digit

@@ -9,8 +9,8 @@ Docs: https://digitlab.github.io/digitlab/a6_sketches.html.md"""
 from __future__ import annotations
 import itertools
 import numpy as np, pandas as pd, torch
-from .drawing import INK_STYLES, PENS, _arc, draw_strokes, read_digit
-from .nondigits import _drawn, random_pixels
+from .drawing import INK_STYLES, _arc, draw_strokes, read_digit
+from .nondigits import _box, _pen_drawings, random_pixels
 
 # %% auto #0
 __all__ = ['FIGURES', 'LETTERS', 'SHAPES', 'PICTURES', 'MORE_PICTURES', 'polygon', 'rectangle', 'star_figure', 'cross', 'arrow',
@@ -90,7 +90,7 @@ def two_figures(rng):
     "Two figures of `FIGURES`, the second smaller, inside or beside the first"
     f, g = (FIGURES[k](rng) for k in rng.choice(list(FIGURES), 2))
     s = rng.uniform(.3, .6); dx, dy = rng.uniform(0, 1 - s, 2)
-    return f + [[(dx + s*x, dy + s*y) for x, y in st] for st in g]
+    return f + _box(g, dx, dy, s, s)
 
 # %% ../nbs/a6_sketches.ipynb #dbdd27eb
 def figures(n:int, # how many
@@ -98,11 +98,10 @@ def figures(n:int, # how many
             size:int=112, # the canvas's side
            ) -> tuple[torch.Tensor, list]: # images (n, 28, 28) as `read_digit` makes them, and their kinds
     "Figures of `FIGURES`, one in eleven a pair (`two_figures`), drawn with random pens, in each ink style in turn"
-    def make(rng, i):
+    def strokes_of(rng):
         k = rng.choice(list(FIGURES) + ['two figures'])
-        strokes = two_figures(rng) if k == 'two figures' else FIGURES[k](rng)
-        return str(k), draw_strokes(strokes, rng, rng.choice(PENS[:5]), list(INK_STYLES)[i % 3], size)
-    return _drawn(n, seed, size, make)
+        return str(k), two_figures(rng) if k == 'two figures' else FIGURES[k](rng)
+    return _pen_drawings(n, seed, size, strokes_of)
 
 # %% ../nbs/a6_sketches.ipynb #475ecd6d
 def _lines(*strokes): return [[tuple(float(v) for v in p.split(',')) for p in s.split()] for s in strokes]
@@ -204,14 +203,13 @@ def drawn_tables(tables:dict, # kind: {name: strokes}, e.g. {'letter': LETTERS}
             rows.append(dict(kind=kind, name=name, pen=pen, ink=ink))
     return torch.stack(xs), pd.DataFrame(rows)
 
-def held_out_not_digits(pictures:dict|None=None, # the drawings of things to judge with; None: `MORE_PICTURES`
-                        repeats:int=1, # drawings of each picture in each pen and ink style
+def held_out_not_digits(repeats:int=1, # drawings of each picture in each pen and ink style
                         pens:tuple=(2, 8, 20), # pen widths, in pixels
                         noise:int=20, # random-pixel squares of each size (28, 100 and 400 pixels a side)
                         seed:int=1, # seeds everything
                        ) -> tuple[torch.Tensor, pd.DataFrame]: # images (N, 28, 28) from `read_digit`, and what each is
     "What judges the method: `MORE_PICTURES`, held out from building it, and random pixels, always judged"
-    x, d = drawn_tables({'picture': MORE_PICTURES if pictures is None else pictures}, repeats, pens, seed)
+    x, d = drawn_tables({'picture': MORE_PICTURES}, repeats, pens, seed)
     rng, xs, rows = np.random.default_rng(seed + 1000), [], []
     for side, _ in itertools.product((28, 100, 400), range(noise)):
         xs.append(read_digit(random_pixels(rng, side))); rows.append(dict(kind='random pixels', name=f'{side}x{side}'))

@@ -2,6 +2,7 @@
 otherwise, and `device=` or $DIGITLAB_DEVICE overrides it. Most tests run everywhere; those marked `gpu`
 need a CUDA or Apple GPU and are skipped without one (run them on a GPU machine: `pytest tests/test_device.py`)."""
 import pytest, torch
+import digitlab.recipes   # adds `DigitClassifier.fit` (lesson 12), which needs lesson 09's learner
 from digitlab.loaders import TensorLoader, pick_device
 
 def test_the_cpu_without_a_gpu(monkeypatch):
@@ -80,7 +81,6 @@ def test_augmented_bf16_training_on_the_gpu(monkeypatch):
 @gpu
 def test_digit_classifier_fits_on_the_gpu(monkeypatch):
     from digitlab.models import DigitClassifier
-    import digitlab.recipes   # adds `DigitClassifier.fit` (lesson 12), which needs lesson 09's learner
     monkeypatch.delenv('DIGITLAB_DEVICE', raising=False)
     x, y = _tiny()
     net = DigitClassifier((784, 32, 10))
@@ -98,7 +98,6 @@ def test_the_device_in_words():
 
 def _fit_tiny(progress=True, n=512, bs=16):
     from digitlab.models import DigitClassifier
-    import digitlab.recipes   # adds `DigitClassifier.fit` (lesson 12), which needs lesson 09's learner
     x, y = _tiny(n)
     return DigitClassifier((784, 16, 10)).fit(TensorLoader(x.view(n, -1), y, bs=bs), None, epochs=1, progress=progress, device='cpu')
 
