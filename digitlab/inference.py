@@ -114,14 +114,14 @@ def train_digit_model(recipe:str='cnn', # a key of `RECIPES`: the net and how it
 # %% ../nbs/14_your_digits.ipynb #54f280fe
 _FASTAI_CFG = threading.Lock()   # fastai writes its config on first use: two threads at once can read it half-written
 
-def default_model_path(recipe:str='cnn', # a key of `RECIPES`
+def default_model_path(recipe:str='mid', # a key of `RECIPES`
                       ) -> Path:
     "Where `default_model` keeps the course's ten-digit model trained with `recipe`: in fastai's model folder"
     with _FASTAI_CFG: models = fastai_path('model')
     return models/'digitlab'/f'digits_{recipe}.pt'
 
 def default_model(verbose:bool=True, # say when it trains, and where it saves
-                  recipe:str='cnn', # a key of `RECIPES`: `cnn` is the default model; the app keeps two others
+                  recipe:str='mid', # a key of `RECIPES`: `mid` is the default model; the app keeps two others
                  ) -> DigitModel:
     """The course's ten-digit model trained with `recipe`: loaded from `default_model_path`, or trained once and
     saved there"""

@@ -64,7 +64,7 @@ def train_digit_or_not(drawn:int=3000, # fit digits redrawn with random pens, be
 def default_detector(verbose:bool=True, # say when it trains, and where it saves
                     ) -> DigitModel:
     "The course's digit-or-not model: loaded from fastai's model folder, or trained once (a few minutes) and saved"
-    fn = default_model_path('cnn').with_name('digit_or_not.pt')
+    fn = default_model_path().with_name('digit_or_not.pt')
     fn.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(fn) + '.lock'):
         if fn.exists():
@@ -100,7 +100,7 @@ def not_a_digit(detector:DigitModel, # the digit-or-not model
 def threshold_sweep(P:dict, # set name: (the classifier's probabilities (N, classes), those of 'not a digit' (N,))
                     right:dict, # for each set of digits, which of them the classifier reads right (N,)
                     t_nots:tuple=(0.5, 0.7, 0.8, 0.85, 0.9, 0.95), # thresholds for the probability of 'not a digit'
-                    t_unsures:tuple=(0., 0.3, 0.4), # thresholds for the classifier's top probability
+                    t_unsures:tuple=(0., 0.3), # thresholds for the classifier's top probability (0: none)
                    ) -> pd.DataFrame: # a row for each pair: the share refused of each set of digits, caught of others
     "Each pair of thresholds tried on every set: digits read right that it refuses, non-digits that it catches"
     rows = []

@@ -142,7 +142,7 @@ def test_the_default_model_is_trained_once_then_loaded(lin, home, monkeypatch, c
     second = default_model(recipe='linear')
     assert len(calls) == 1 and second.meta == first.meta   # loaded, not trained again
     assert capsys.readouterr() == ('', '')
-    assert default_model_path('cnn') == fn.with_name('digits_cnn.pt')
+    assert default_model_path() == fn.with_name('digits_mid.pt')   # the default model's recipe
 
 def test_a_damaged_default_model_is_replaced(lin, home, monkeypatch, capsys):
     calls = []
