@@ -52,6 +52,7 @@ def main(quick=False):
     print(by_condition.to_string(float_format='{:.1%}'.format))
     print(); print(overall.to_string(float_format='{:.1%}'.format))
     record = dict(**machine('cpu', 'cpus', 'torch_threads', 'torch', 'when'), quick=quick,
+                  default_model=dict(recipe=model.arch, test_accuracy=model.meta.get('accuracy')),
                   thresholds=dict(not_a_digit_above=NOT_A_DIGIT_ABOVE, unsure_below=UNSURE_BELOW),
                   sizes={k: int(v) for k, v in once.groupby('set', sort=False).size().items()},
                   overall={s: dict(right=round(r.right, 4), refused=round(r.refused, 4))

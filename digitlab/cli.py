@@ -151,7 +151,7 @@ examples:
 
 _TRAIN_HELP = """Recipes (a net and how it trains): linear (one layer), mlp (two layers, 128 hidden units), cnn (lesson
 13's fast_cnn, trained on randomly rotated, scaled and shifted digits), resnet18 (from scratch), and
-lesson 13's and appendix A4's CNN recipes: fast (time to 99%), best, mid (the default model) and long.
+lesson 13's and appendix A4's CNN recipes: fast (time to 99%), best, mid (the model predict and app use) and long.
 Data: sample (3s and 7s, as in the book's chapter) or full (all ten digits). --epochs and --lr override
 the recipe's; training is one-cycle AdamW on MNIST's images scaled to mean 0, std 1.
 It runs on a GPU when there is one (CUDA, or Apple's MPS), on the CPU otherwise, and says which first;

@@ -1,5 +1,5 @@
-"""Softmax is always sure of something: a second model asks whether a picture is a digit at all,
-its thresholds chosen on validation data, the whole reader judged once on kinds of picture it never saw.
+"""Softmax always names a digit: a second model asks whether a picture is a digit at all, its
+thresholds chosen on validation data, the reader judged once on kinds of picture it never saw.
 
 Docs: https://digitlab.github.io/digitlab/digit_or_not.html.md"""
 
