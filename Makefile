@@ -39,23 +39,19 @@ lessons: $(BIN)/digitlab
 # them or installs them (Playwright's download, else apt-get), first so that a missing one stops the run at once;
 # pytest gets the browser as DIGITLAB_CHROMIUM.
 # The draw-a-digit page's test (tests/test_app.py, mostly waiting on the browser) needs no docs site, so it runs
-# beside the other checks, its report printed after theirs; each part's failure fails the run.
+# beside the site's build and the other checks, its report printed after theirs; each part's failure fails the run.
 # pytest exits 5 when it collects no test: the notebooks are the main tests, so that alone is no failure.
 test: $(BIN)/digitlab
 	@$(BIN)/python tests/find_browser.py --graphviz
 	@b="$$($(BIN)/python tests/find_browser.py)" && echo "browser for the browser tests: $$b"
 	@# Lessons 16-18 and the tests use the digit-or-not model, which trains for minutes on first use (a model already
-	@# there is only loaded). It trains first, alone and on every core: beside the lessons' workers it would slow them
-	@# and leave a core idle while they wait for it. The docs site (made from the notebooks' stored outputs, so it
-	@# needs no lesson run) builds beside it, on the core left free while it draws its training pictures.
-	@log="$$(mktemp)"; $(MAKE) --no-print-directory docs >"$$log" 2>&1 & docs=$$!; \
-	$(BIN)/python -c 'from digitlab.verdicts import default_detector; default_detector(verbose=False)'; rc=$$?; \
-	wait $$docs || rc=1; echo "--- the docs site (built beside the digit-or-not model)"; cat "$$log"; rm -f "$$log"; \
-	exit $$rc
+	@# there is only loaded). It trains first, alone and on every core: beside the lessons' workers it would slow them,
+	@# then leave them waiting for it with a core idle.
+	$(BIN)/python -c 'from digitlab.verdicts import default_detector; default_detector(verbose=False)'
 	$(SHARE) $(BIN)/nbdev-test --n-workers $(WORKERS) --do-print --timing
 	@DIGITLAB_CHROMIUM="$$($(BIN)/python tests/find_browser.py)" || exit 1; export DIGITLAB_CHROMIUM; \
 	log="$$(mktemp)"; $(BIN)/python -m pytest -q tests/test_app.py >"$$log" 2>&1 & app=$$!; \
-	$(BIN)/python -m pytest -q tests --ignore=tests/test_app.py; rc=$$?; \
+	$(MAKE) docs && $(BIN)/python -m pytest -q tests --ignore=tests/test_app.py; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; rc=0; fi; \
 	wait $$app; rc_app=$$?; echo "--- tests/test_app.py (run beside the above)"; cat "$$log"; rm -f "$$log"; \
 	[ $$rc -eq 0 ] && [ $$rc_app -eq 0 ]

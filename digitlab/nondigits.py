@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np, torch, matplotlib
 from PIL import Image, ImageDraw, ImageFont
 from scipy import ndimage
+from fastcore.basics import defaults
+from fastcore.parallel import parallel
 from fontTools.ttLib import TTFont
 from .images import DigitImageError, centre_by_mass, fit_into_box
 from .drawing import INK_STYLES, PENS, _arc, draw_strokes, read_digit
@@ -18,7 +20,7 @@ from .drawing import INK_STYLES, PENS, _arc, draw_strokes, read_digit
 # %% auto #0
 __all__ = ['MADE_UP', 'LETTER_CHARS', 'FONT_DIR', 'TRAIN_FONTS', 'VALID_FONTS', 'scribble', 'grid_strokes', 'rings',
            'random_pixels', 'blobs', 'mangled_digits', 'made_up_not_digits', 'part', 'made_up_object',
-           'made_up_objects', 'letter_fonts', 'typeset_letters']
+           'made_up_objects', 'letter_fonts', 'typeset_letters', 'draw_side_by_side']
 
 # %% ../nbs/a5_non_digits.ipynb #44660368
 def scribble(rng:np.random.Generator) -> list:
@@ -184,3 +186,14 @@ def typeset_letters(n:int, # how many
         ImageDraw.Draw(im).text((size/2, size/2), ch, fill=255, font=font, anchor='mm', stroke_width=w, stroke_fill=255)
         return ch, im.rotate(rng.uniform(-12, 12), resample=Image.Resampling.BILINEAR)
     return _drawn(n, seed, size, make)
+
+# %% ../nbs/a5_non_digits.ipynb #19437e19
+def _on_one_thread(job):   # runs in a worker process of its own, which ends with the jobs
+    torch.set_num_threads(1)   # one thread: torch's thread pool, forked from a busy parent, must not start up again
+    f, *args = job; return f(*args)
+
+def draw_side_by_side(jobs:list, # each `(f, *args)`: `f(*args)` draws pictures from a seed of its own
+                      progress:bool=True, # show a progress bar over the jobs
+                     ) -> list: # what each job returns, in the order of `jobs`
+    "Run independent drawing jobs at the same time, one per core, each with torch on one thread"
+    return list(parallel(_on_one_thread, jobs, n_workers=min(len(jobs), defaults.cpus), progress=progress))

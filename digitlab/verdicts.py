@@ -11,7 +11,6 @@ import itertools, sys, time
 import numpy as np, pandas as pd, torch
 from filelock import FileLock
 from fastcore.basics import patch
-from fastprogress.fastprogress import progress_bar
 import digitlab
 from .data import load_mnist, short_path
 from .loaders import normalise, valid_split
@@ -20,7 +19,7 @@ from .models import best_cnn
 from .recipes import train_cnn
 from .inference import DigitModel, DigitModelError, default_model_path
 from .drawing import INK_STYLES, PENS, read_digit, redraw
-from .nondigits import made_up_not_digits, made_up_objects, mangled_digits, typeset_letters
+from .nondigits import draw_side_by_side, made_up_not_digits, made_up_objects, mangled_digits, typeset_letters
 from .sketches import figures
 
 # %% auto #0
@@ -29,6 +28,11 @@ __all__ = ['INK_SHARE_ABOVE', 'NOT_A_DIGIT_ABOVE', 'UNSURE_BELOW', 'VERDICTS', '
            'predict_files', 'verdict_text']
 
 # %% ../nbs/16_digit_or_not.ipynb #e6002695
+def _redrawn(x, seed):
+    rng, inks = np.random.default_rng(seed), list(INK_STYLES)
+    pics = [redraw(d, rng.choice(PENS), inks[i % 3], height=rng.uniform(.45, .85), size=112) for i, d in enumerate(x)]
+    return torch.stack([read_digit(p) for p in pics]), None
+
 def train_digit_or_not(drawn:int=3000, # fit digits redrawn with random pens, besides all 50,000 as they are
                        each:int=8000, # pictures of each learned kind: marks, figures, letters
                        objects:int=16000, # made-up objects (appendix A5)
@@ -41,16 +45,13 @@ def train_digit_or_not(drawn:int=3000, # fit digits redrawn with random pens, be
     """A second model, for a second question: is this a digit at all? `best_cnn` with two classes, trained on lesson
     11's fit digits against the learned kinds of non-digit"""
     (x, y), _ = valid_split(*load_mnist('train'))   # the validation digits stay new to it
-    rng = np.random.default_rng(seed)
-    pos = [read_digit(redraw(x[i], rng.choice(PENS), list(INK_STYLES)[i % 3], height=rng.uniform(.45, .85), size=112))
-           for i in progress_bar(range(drawn), display=progress, leave=False)]
+    jobs = [(_redrawn, x[:drawn], seed)] + [(f, each, seed) for f in (made_up_not_digits, figures, typeset_letters)]
+    jobs += [(made_up_objects, objects, seed)] if objects else []
+    pos, *neg = [r[0] for r in draw_side_by_side(jobs, progress)]   # side by side (appendix A5)
     all_mangled = torch.cat(list(mangled_digits(x, y, seed).values()))
     pick = torch.randperm(len(all_mangled), generator=torch.Generator().manual_seed(seed))[:mangled]
-    kinds = (made_up_not_digits, figures, typeset_letters)
-    neg = torch.cat([make(each, seed)[0] for make in progress_bar(kinds, display=progress, leave=False)]
-                    + ([made_up_objects(objects, seed)[0]] if objects else []) + ([extra] if extra is not None else [])
-                    + [all_mangled[pick]])
-    xs = torch.cat([x, torch.stack(pos), neg])
+    neg = torch.cat(neg + ([extra] if extra is not None else []) + [all_mangled[pick]])
+    xs = torch.cat([x, pos, neg])
     ys = torch.cat([torch.zeros(len(x) + drawn), torch.ones(len(neg))]).long()
     x_eval, y_eval = xs[::50], ys[::50]   # a glance at the training data: the choices are made on validation data
     r = train_cnn(best_cnn(2), epochs=epochs, lr=0.02, augment=True, seed=seed, progress=progress,
