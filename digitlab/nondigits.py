@@ -188,8 +188,8 @@ def typeset_letters(n:int, # how many
     return _drawn(n, seed, size, make)
 
 # %% ../nbs/a5_non_digits.ipynb #19437e19
-def _on_one_thread(job):   # runs in a worker process of its own, which ends with the jobs
-    torch.set_num_threads(1)   # one thread: torch's thread pool, forked from a busy parent, must not start up again
+def _on_one_thread(job):   # in a worker process, which ends with the jobs: no need to give the threads back
+    torch.set_num_threads(1)
     f, *args = job; return f(*args)
 
 def draw_side_by_side(jobs:list, # each `(f, *args)`: `f(*args)` draws pictures from a seed of its own
