@@ -5,8 +5,8 @@ Written on 2026-12-07, before any model was judged on them, and kept apart on pu
 the lessons or the other benchmarks reads them, so they can judge the next version of the method once, after all
 its choices are made on validation data. `PICTURES`, the first held-out set, was used up by lesson 16's first
 judgement. `MORE_PICTURES` (this file's earlier contents) judges the current method, but it has since served as
-validation data too (bench/README.md's scratch studies: an eleventh class, what limits the pictures), so the next
-change to the method is judged here.
+validation data too (bench/README.md's scratch studies: an eleventh class, what limits the pictures, pixel
+distance), so the next change to the method is judged here.
 Whoever judges on these must say so, and write a new set for the attempt after."""
 from digitlab.drawing import _arc
 from digitlab.sketches import _lines
