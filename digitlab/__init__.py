@@ -24,7 +24,7 @@ Modules:
 - `digitlab.sgd`: Seven steps that turn any function with weights into something that learns, tried on a toy problem first.
 - `digitlab.sketches`: Drawings in strokes that are no digit: random figures for lesson 16's second model to learn from, and hand-written letters, shapes and pictures, one table of which judges it.
 - `digitlab.speed`: How the course's CNN recipes were chosen and how fast they train: the recipe studies on validation digits, the side-by-side benchmark against public recipes, and how much margin a goal that every run must pass needs.
-- `digitlab.train`: Training on all ten digits, the chapter's second further-research task: everything again on full MNIST. A validation set for every choice, the ten mean digits, why a sigmoid per class fails, softmax and cross-entropy written from scratch, and the chapter's two routes on ten classes.
+- `digitlab.train`: Training on all ten digits, the chapter's second further-research task: everything again on full MNIST. A validation set for every choice, the ten mean digits, why `mnist_loss` on a sigmoid per class fails, softmax and cross-entropy written from scratch, and the chapter's two routes on ten classes.
 - `digitlab.verdicts`: Softmax always names a digit: a second model asks whether a picture is a digit at all, its thresholds chosen on validation data, the reader judged once on kinds of picture it never saw."""
 
 __version__ = "0.0.1"

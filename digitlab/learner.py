@@ -121,8 +121,8 @@ class MiniProgress(MiniCallback):
     def after_batch(self):
         l = self.learn
         if not l.training or l.epoch: return
-        if l.train_iter == self.warmup: self.t0 = self._now()
-        elif l.train_iter == self.warmup + self.timed and self.t0 is not None:
+        if l.train_iter + 1 == self.warmup: self.t0 = self._now()   # train_iter counts the batches before this one
+        elif l.train_iter + 1 == self.warmup + self.timed and self.t0 is not None:
             secs = (self._now() - self.t0)/self.timed*l.total_iters
             if secs > self.say_above:
                 gpu = " (a GPU takes a small part of that: see `pick_device`)" if l.device.type == 'cpu' else ''

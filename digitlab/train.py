@@ -1,6 +1,7 @@
 """Training on all ten digits, the chapter's second further-research task:
-everything again on full MNIST. A validation set for every choice, the ten mean digits, why a sigmoid per class
-fails, softmax and cross-entropy written from scratch, and the chapter's two routes on ten classes.
+everything again on full MNIST. A validation set for every choice, the ten mean digits, why `mnist_loss`
+on a sigmoid per class fails, softmax and cross-entropy written from scratch, and the chapter's two routes
+on ten classes.
 
 Docs: https://digitlab.github.io/digitlab/ten_digits.html.md"""
 
@@ -33,8 +34,8 @@ def ten_by_hand(data:tuple, # `(x, y, x_eval, y_eval)`: images (N, 28, 28) and d
                 seed:int=0, # seeds the starting weights
                 device=None, # where to train: see `pick_device`
                ) -> float: # accuracy on the eval digits
-    """The SGD lesson's route on ten digits: `init_params` and `linear1` with ten columns, our `cross_entropy`, SGD by
-    hand"""
+    """The MNIST-loss lesson's route on ten digits: `init_params` and `linear1` with ten columns, our `cross_entropy`,
+    SGD by hand"""
     x, y, xe, ye = data
     torch.manual_seed(seed)
     d = pick_device(device)
