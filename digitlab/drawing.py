@@ -103,7 +103,7 @@ def ink_extent(mask:np.ndarray, # True where there is ink
     return int(max(ys.max() - ys.min(), xs.max() - xs.min())) + 1
 
 # %% ../nbs/15_drawn_digits.ipynb #5c45f98a
-# MNIST's stroke width over its digit's longer side: 10th and 90th percentiles (1,000 validation digits: 0.097, 0.191)
+# MNIST's stroke width over its digit's longer side: 10th and 90th percentiles (1,000 fit digits: 0.098, 0.186)
 MNIST_STROKE = (0.095, 0.19)
 
 def even_strokes(ink:np.ndarray, # ink levels, 0 paper to 1 ink
@@ -122,7 +122,7 @@ def even_strokes(ink:np.ndarray, # ink levels, 0 paper to 1 ink
     elif r < 0: mask = ndimage.distance_transform_edt(mask) > -r
     return mask.astype(np.float32)
 
-# the widths MNIST's own digits stay within: their 0.5th and 99.5th percentiles (0.070 and 0.276), widened
+# the widths MNIST's own digits stay within: their 0.5th and 99.5th percentiles (0.073 and 0.275), widened
 MNIST_STROKE_LIMITS = (0.05, 0.28)
 
 def stroke_share(ink:np.ndarray, # ink levels, 0 paper to 1 ink
