@@ -62,7 +62,7 @@ middle24, middle20 = partial(fast_cnn, crop=2), partial(fast_cnn, crop=4)
 wide20 = partial(fast_cnn, widths=(48, 64, 128), crop=4)
 best20 = partial(best_cnn, crop=4)   # `best_cnn` on the middle 20x20 pixels
 best24 = partial(best_cnn, crop=2)   # `best_cnn` on the middle 24x24 pixels
-# the fast recipe the studies started from ('current' in fast, fast2 and mid)
+# the fast recipe the studies started from ('current' in fast and fast2, 'first recipe' in crop and mid2)
 FIRST_FAST = dict(epochs=1.1, lr=0.02, bs=128)
 
 def candidates():

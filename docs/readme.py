@@ -12,6 +12,7 @@ def readme_text(nb:Path=root/'nbs'/'index.ipynb') -> str:
     cells = json.loads(nb.read_text(encoding='utf-8'))['cells']
     md = [''.join(c['source']).strip() for c in cells if c['cell_type'] == 'markdown']
     text = '\n\n'.join(md) + '\n'
+    text = text.replace('](../', '](')   # the notebook's links to files beside nbs/, as the repository's root sees them
     return re.sub(r'\]\((\w+)\.ipynb\)', r'](nbs/\1.ipynb)', text)
 
 if __name__ == '__main__':
