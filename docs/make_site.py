@@ -55,11 +55,17 @@ def processed_cells(path:Path) -> list:
     from nbdev.process import NBProcessor
     return NBProcessor(path).nb.cells
 
+def _an_import(n:ast.stmt) -> bool:
+    "An import, or an `if TYPE_CHECKING:` block of imports alone (imports for type hints only)"
+    if isinstance(n, (ast.Import, ast.ImportFrom)): return True
+    return (isinstance(n, ast.If) and not n.orelse and ast.unparse(n.test).endswith('TYPE_CHECKING')
+            and all(isinstance(b, (ast.Import, ast.ImportFrom)) for b in n.body))
+
 def only_imports(src:str) -> bool:
     "Whether a cell's code is nothing but import statements"
     try: body = ast.parse(src).body
     except SyntaxError: return False
-    return bool(body) and all(isinstance(n, (ast.Import, ast.ImportFrom)) for n in body)
+    return bool(body) and all(_an_import(n) for n in body)
 
 def md_cell(id:str, text:str) -> dict: return dict(cell_type='markdown', id=id, metadata={}, source=text)
 

@@ -84,7 +84,8 @@ def test_draw_ten_digits(app_url, page):
     read = {}
     for d in '0123456789':
         if d != '0':
-            n = answers(page); page.locator('#canvas button[aria-label="Clear canvas"]').click(); answered(page, n, timeout=10)
+            n = answers(page); page.locator('#canvas button[aria-label="Clear canvas"]').click()
+            assert answered(page, n), f'no answer from the page after clearing it for {d}'
         for stroke in DIGIT_STROKES[d]:
             n = answers(page); draw(page, stroke, box)
             assert answered(page, n), f'no answer from the page after drawing a stroke of {d}'
@@ -96,7 +97,8 @@ def test_draw_ten_digits(app_url, page):
     from digitlab.sketches import LETTERS, SHAPES   # appendix A6's hand-drawn letters and shapes: no digit
     # a W, refused in every drawing of bench/verdicts.py's run
     for name, strokes in (('star', SHAPES['star']), ('letter-W', LETTERS['W'])):
-        n = answers(page); page.locator('#canvas button[aria-label="Clear canvas"]').click(); answered(page, n, timeout=10)
+        n = answers(page); page.locator('#canvas button[aria-label="Clear canvas"]').click()
+        assert answered(page, n), f'no answer from the page after clearing it for the {name}'
         for stroke in strokes:
             n = answers(page); draw(page, stroke, box)
             assert answered(page, n), f'no answer from the page after drawing a stroke of the {name}'

@@ -55,10 +55,10 @@ def test_even_strokes_leaves_strokes_in_range_alone():
         assert MNIST_STROKE[0] <= rel_width(five > 0.5) <= MNIST_STROKE[1]
         assert even_strokes(five).sum() == (five > 0.5).sum()   # not a pixel added or taken away
 
-def test_mnist_stroke_holds_on_other_validation_digits():
-    "Lesson 15 reads `MNIST_STROKE` from the first 1,000 validation digits: the next 1,000 move its percentiles by under 0.01"
+def test_mnist_stroke_holds_on_validation_digits():
+    "Lesson 15 reads `MNIST_STROKE` from 1,000 fit digits: on 1,000 validation digits, never used for it, it is within 0.01"
     (_, _), (x_val, _) = valid_split(*load_mnist('train'))
-    rel = [rel_width(np.asarray(Image.fromarray(a.numpy()).resize((420, 420), Image.Resampling.BILINEAR)) > 0.5) for a in x_val[1000:2000]]
+    rel = [rel_width(np.asarray(Image.fromarray(a.numpy()).resize((420, 420), Image.Resampling.BILINEAR)) > 0.5) for a in x_val[:1000]]
     assert np.percentile(rel, [10, 90]) == pytest.approx(MNIST_STROKE, abs=0.01)
 
 def test_a_sketchpad_value_reads_as_its_drawing():
@@ -85,7 +85,8 @@ def test_the_page_shows_the_image_the_model_reads(models):
     x = read_digit(draw_digit('7'))
     seen = read_canvas(draw_digit('7'), models)[1]
     np.testing.assert_array_equal(seen[::8, ::8], ((1 - x.numpy())*255).round().astype(np.uint8))
-    assert (seen[:8, :8] == seen[0, 0]).all()
+    blocks = seen.reshape(28, 8, 28, 8)
+    assert (blocks == blocks[:, :1, :, :1]).all()   # each pixel an 8x8 square of one grey: no smoothing at the ink's edges
 
 def test_course_models_are_loaded_not_trained_again(models, monkeypatch):
     def fail(*args, **kwargs): raise AssertionError('default_model trained a model again instead of loading its file')

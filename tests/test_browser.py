@@ -38,6 +38,11 @@ def page():
         yield pg
         browser.close()
 
+@pytest.fixture(autouse=True)
+def own_errors(request):
+    "Each test answers for the JavaScript errors of its own pages only"
+    if 'page' in request.fixturenames: request.getfixturevalue('page').errors.clear()
+
 def loaded(page, img):
     "Wait until an <img> has really loaded (decoded, with a width)"
     img.scroll_into_view_if_needed()

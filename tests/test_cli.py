@@ -2,7 +2,8 @@
 
 The lesson tries each subcommand once; these tests check what a learner need not read: the dispatcher's exit
 codes, fastcore's option handling, every help text, and the error paths. Nothing here trains for more than a
-second or two, and `digitlab reproduce` runs on stand-in experiments (appendix A3 runs the real `--quick`)."""
+second or two: `predict` meets an untrained stand-in for the digit-or-not model (it never trains the real one), and
+`digitlab reproduce` runs on stand-in experiments (appendix A3 runs the real `--quick`)."""
 import json, socket, subprocess, sys
 from pathlib import Path
 import pytest
@@ -28,6 +29,17 @@ def empty_home(tmp_path, monkeypatch):
     monkeypatch.delenv('DIGITLAB_MNIST_DIR', raising=False)
     fastai_cfg.cache_clear()
     yield tmp_path/'fastai_home'
+    fastai_cfg.cache_clear()
+
+@pytest.fixture
+def judge_home(tmp_path, monkeypatch):
+    "A FASTAI_HOME whose digit-or-not model is an untrained stand-in: `predict` loads it instead of training the real one"
+    from digitlab.inference import DigitModel, default_model_path
+    monkeypatch.setenv('FASTAI_HOME', str(tmp_path/'judge_home'))
+    fastai_cfg.cache_clear()
+    stand_in = DigitModel('best', ['digit', 'not a digit'], meta=dict(mangled=0))   # what `default_detector` accepts
+    stand_in.save(default_model_path().with_name('digit_or_not.pt'))
+    yield tmp_path/'judge_home'
     fastai_cfg.cache_clear()
 
 @pytest.fixture(scope='module')
@@ -117,7 +129,7 @@ def test_errors_become_one_line(capsys, monkeypatch, exc, code, msg):
 def test_data_verify_builds_nothing(capsys, empty_home):
     code, out, err = run_main(capsys, 'data', '--verify')
     assert code == 1 and 'mnist_arrays is missing: run `digitlab data` to build it' in err
-    assert out.startswith('MNIST in $FASTAI_HOME/data') and not (empty_home/'data'/'mnist_sample').exists()
+    assert out.startswith('MNIST in $FASTAI_HOME/data') and not (empty_home/'data').exists()   # nothing built, nor a folder made
 
 def test_data_names_a_wrong_mnist_dir(capsys, empty_home, monkeypatch):
     monkeypatch.setenv('DIGITLAB_MNIST_DIR', '/no/such/folder')
@@ -141,7 +153,7 @@ def test_verify_names_a_folder_with_a_wrong_count(capsys, empty_home, monkeypatc
 
 # --- train and predict
 
-def test_predict_reads_the_good_files_and_names_the_bad(capsys, lin37, images, monkeypatch):
+def test_predict_reads_the_good_files_and_names_the_bad(capsys, lin37, images, judge_home, monkeypatch):
     monkeypatch.chdir(images)   # files named as a user types them
     code, out, err = run_main(capsys, 'predict', 'notes.txt', 'good.png', 'cut.png', '--model', lin37)
     assert code == 1 and len(out.splitlines()) == 1 and out.startswith('good.png: ')
@@ -164,7 +176,7 @@ def test_train_out_names_a_file(capsys, tmp_path, monkeypatch):
     assert code == 0 and (tmp_path/'sub'/'lin.pt').is_file()
     assert out.splitlines()[-2:] == ['saved to sub/lin.pt', 'use it with: digitlab predict IMAGE... --model sub/lin.pt']
 
-def test_predict_needs_no_training_stack(lin37, images):
+def test_predict_needs_no_training_stack(lin37, images, judge_home):
     "`digitlab predict` with a saved model, in a new process, imports neither scikit-learn nor fastai's Learner nor the docs tools"
     probe = ("import sys; from digitlab.cli import main; code = main(['predict', sys.argv[1], '--model', sys.argv[2]]); "
              "print(code, sorted(m for m in ('sklearn', 'sphinx', 'myst_nb', 'fastai.learner', 'fastai.metrics') if m in sys.modules))")

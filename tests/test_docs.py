@@ -1,6 +1,6 @@
 """The built docs site (`make docs` first): a page per lesson in lesson order, every public name in the
 reference, no broken internal link or anchor, nbdev's directives applied."""
-import re, sys
+import html as html_module, re, sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -9,7 +9,7 @@ import pytest
 root = Path(__file__).resolve().parent.parent
 html = root/'docs'/'_build'/'html'
 sys.path.insert(0, str(root/'docs'))
-from make_site import api_modules, lesson_notebooks
+from make_site import api_modules, lesson_notebooks, only_imports
 
 
 @pytest.fixture(scope='module', autouse=True)
@@ -115,6 +115,9 @@ def test_nbdev_doc_urls_resolve():
 def test_each_lesson_page_shows_one_import_cell():
     "Export cells that only import (what nbdev needs at the top of a module) stay off the page: it opens with the lesson's own imports"
     for p in sorted((html/'lessons').glob('*.html')):
-        code = [re.sub(r'<[^>]+>', '', m) for m in re.findall(r'<div class="highlight-ipython3 notranslate"><div class="highlight"><pre>(.*?)</pre>', p.read_text(encoding='utf-8'), re.S)]
-        imports = [c for c in code if re.match(r'\s*(from \S+ import|import )', c) and all(re.match(r'\s*(from \S+ import|import |#|$|set_seed|\s)', l) for l in c.splitlines())]
+        code = [html_module.unescape(re.sub(r'<[^>]+>', '', m)) for m in re.findall(
+            r'<div class="highlight-ipython3 notranslate"><div class="highlight"><pre>(.*?)</pre>', p.read_text(encoding='utf-8'), re.S)]
+        # a cell of imports alone (`set_seed` may follow them), `if TYPE_CHECKING:` blocks of imports included
+        imports = [c for c in code if only_imports('\n'.join(l for l in c.splitlines() if not l.startswith('set_seed')))]
         assert len(imports) <= 1, f'{p.name}: {len(imports)} cells of imports alone'
+        if imports: assert code.index(imports[0]) <= 1, f'{p.name}: its imports come after other code'

@@ -2,7 +2,7 @@
 the file and says what is wrong, a save is atomic, and the default model is trained once, cached, locked and
 replaced when its file is damaged. Nothing trains for more than a few seconds: one linear model on MNIST_SAMPLE,
 and the default model's training is replaced by a function that returns it."""
-import io, random, threading, time
+import contextlib, io, random, threading, time
 from pathlib import Path
 import pytest, torch
 from PIL import Image, ImageDraw
@@ -166,21 +166,27 @@ def test_a_default_model_that_saw_the_validation_digits_is_replaced(lin, home, m
     assert DigitModel.load(fn).meta == lin.meta
 
 def test_two_callers_at_once_train_it_once(lin, home, monkeypatch):
-    "Without the lock both would train (checked by replacing `FileLock` with a `nullcontext`)"
-    calls = []
-    monkeypatch.setattr(inference, 'train_digit_model', fake_training(lin, calls, seconds=1.))
-    got = []
-    threads = [threading.Thread(target=lambda: got.append(default_model(verbose=False, recipe='linear'))) for _ in range(2)]
-    for t in threads: t.start()
-    for t in threads: t.join()
-    assert len(got) == 2 and all(m.meta == lin.meta for m in got)
-    assert len(calls) == 1
+    "Two threads ask for a model not trained yet: one trains it, the other waits for it; without the lock both train"
+    def two_callers(lock):
+        calls, got = [], []
+        monkeypatch.setattr(inference, 'train_digit_model', fake_training(lin, calls, seconds=1.))
+        monkeypatch.setattr(inference, 'FileLock', lock)
+        default_model_path('linear').unlink(missing_ok=True)
+        threads = [threading.Thread(target=lambda: got.append(default_model(verbose=False, recipe='linear'))) for _ in range(2)]
+        for t in threads: t.start()
+        for t in threads: t.join()
+        assert len(got) == 2 and all(m.meta == lin.meta for m in got)
+        return len(calls)
+    lock = inference.FileLock
+    assert two_callers(lambda *a, **k: contextlib.nullcontext()) == 2   # the control: no lock, two trainings
+    assert two_callers(lock) == 1
 
 def test_first_use_of_fastai_config_from_two_threads(tmp_path, monkeypatch):
-    "fastai writes config.ini on first use; two threads asking for the model folder then could read it half-written (2 in 300 tries before the lock)"
+    """fastai writes config.ini on first use; two threads asking for the model folder then could read it half-written. Before
+    the lock that happened in 2 of 300 tries, so 600 tries catch its return about 98 times in 100"""
     from fastai.data.external import fastai_cfg
     try:
-        for i in range(150):
+        for i in range(600):
             monkeypatch.setenv('FASTAI_HOME', str(tmp_path/f'home{i}')); fastai_cfg.cache_clear()
             got = []
             threads = [threading.Thread(target=lambda: got.append(default_model_path('linear'))) for _ in range(2)]

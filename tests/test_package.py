@@ -62,28 +62,6 @@ def test_no_machine_paths_in_notebooks():
     bad = {fn.name: sorted(set(pat.findall(fn.read_text()))) for fn in sorted((root/'nbs').glob('*.ipynb'))}
     assert not {k: v for k, v in bad.items() if v}, bad
 
-def test_no_import_cycle():
-    "The modules of digitlab import one another one way, from the data up to the command line and the app"
-    import ast
-    mods = {p.stem: p for p in (root/'digitlab').glob('*.py') if p.stem not in ('_modidx', '__init__', 'all')}
-    deps = {}
-    for m, p in mods.items():
-        names = set()
-        for n in ast.walk(ast.parse(p.read_text(encoding='utf-8'))):   # imports inside functions count too
-            if isinstance(n, ast.ImportFrom):
-                if n.level == 1 and n.module: names.add(n.module.split('.')[0])
-                elif n.level == 1: names |= {a.name for a in n.names}
-                elif (n.module or '').startswith('digitlab.'): names.add(n.module.split('.')[1])
-        deps[m] = names & set(mods) - {m}
-    seen, done = [], set()
-    def visit(m):
-        if m in seen: raise AssertionError(f"import cycle: {' -> '.join(seen[seen.index(m):] + [m])}")
-        if m in done: return
-        seen.append(m)
-        for d in sorted(deps[m]): visit(d)
-        seen.pop(); done.add(m)
-    for m in sorted(mods): visit(m)
-
 def test_python_range_matches_ci():
     "pyproject.toml declares the Pythons the code needs (tomllib: 3.11), and the GitHub workflow tests the lowest and the newest listed"
     import re, sys
