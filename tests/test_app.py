@@ -33,6 +33,8 @@ WATCH_ANSWERS = """() => {
       .observe(document.body, {childList: true, subtree: true});
 }"""
 
+BRUSH_PICKED = '#canvas button[aria-label="Brush"].highlight'   # Gradio marks the tool in use with `highlight`
+
 def answers(page) -> int: return page.evaluate('() => window.answers')
 
 def answered(page, since:int, timeout:float=30) -> bool:
@@ -79,13 +81,14 @@ def test_draw_ten_digits(app_url, page):
     page.goto(app_url)
     page.wait_for_selector('#canvas button[aria-label="Brush"]')
     page.evaluate(WATCH_ANSWERS)
-    page.wait_for_timeout(500)   # the page picks the brush itself once the sketchpad is ready
+    page.wait_for_selector(BRUSH_PICKED)   # the page picks the brush itself once the sketchpad is ready
     box = page.locator('#canvas canvas').first.bounding_box()
     read = {}
     for d in '0123456789':
         if d != '0':
             n = answers(page); page.locator('#canvas button[aria-label="Clear canvas"]').click()
             assert answered(page, n), f'no answer from the page after clearing it for {d}'
+            page.wait_for_selector(BRUSH_PICKED)   # and picks the brush again
         for stroke in DIGIT_STROKES[d]:
             n = answers(page); draw(page, stroke, box)
             assert answered(page, n), f'no answer from the page after drawing a stroke of {d}'
@@ -99,6 +102,7 @@ def test_draw_ten_digits(app_url, page):
     for name, strokes in (('star', SHAPES['star']), ('letter-W', LETTERS['W'])):
         n = answers(page); page.locator('#canvas button[aria-label="Clear canvas"]').click()
         assert answered(page, n), f'no answer from the page after clearing it for the {name}'
+        page.wait_for_selector(BRUSH_PICKED)
         for stroke in strokes:
             n = answers(page); draw(page, stroke, box)
             assert answered(page, n), f'no answer from the page after drawing a stroke of the {name}'
