@@ -143,10 +143,10 @@ def read_digit(item, # a path, PIL image, array or tensor, or a Gradio sketchpad
     """Any picture of a digit (drawn, scanned or photographed) made to look like an MNIST digit: ink from its alpha or
     colour, dust dropped, strokes evened unless already MNIST's, fitted, centred"""
     src = str(item) if isinstance(item, (str, Path)) else None   # a file is named; anything else is a canvas
-    ink = canvas_ink(canvas_rgba(item))
-    if min(ink.shape) < 2:
-        raise DigitImageError(f"{src or 'the image'}: too small to hold a digit ({ink.shape[1]}x{ink.shape[0]} pixels)")
-    ink = shrink_to(ink)
+    rgba = canvas_rgba(item)
+    h, w = rgba.shape[:2]
+    if min(h, w) < 2: raise DigitImageError(f"{src or 'the image'}: too small to hold a digit ({w}x{h} pixels)")
+    ink = shrink_to(canvas_ink(rgba))
     if canvas_is_empty(ink): raise DigitImageError("the canvas is empty: draw a digit first" if src is None else
                                                    f"{src}: no digit found (almost no contrast between ink and paper)")
     ink = keep_strokes(ink/ink.max())

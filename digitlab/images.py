@@ -39,6 +39,7 @@ class DigitImageError(ValueError):
     "An image that cannot be read as a digit: not an image, damaged, blank, or an array of the wrong shape"
 
 def _open_image(fn:Path) -> Image.Image:
+    if fn.is_dir(): raise IsADirectoryError(f"{fn}: a folder, not an image file")
     if not fn.is_file(): raise FileNotFoundError(f"{fn}: no such image file")
     try:
         with Image.open(fn) as im:
@@ -47,6 +48,7 @@ def _open_image(fn:Path) -> Image.Image:
     except UnidentifiedImageError as e: raise DigitImageError(f"{fn}: not an image (expected PNG, JPEG or another "
                                                               f"format Pillow reads)") from e
     except Image.DecompressionBombError as e: raise DigitImageError(f"{fn}: too large to be a digit ({e})") from e
+    except PermissionError as e: raise PermissionError(f"{fn}: not allowed to read it") from e
     except (OSError, SyntaxError, ValueError) as e:
         raise DigitImageError(f"{fn}: damaged or truncated image ({e})") from e
 
@@ -54,8 +56,8 @@ def _array_image(a:np.ndarray) -> Image.Image:
     if a.ndim == 3 and a.shape[0] in (1, 3, 4) and a.shape[-1] not in (1, 3, 4): a = a.transpose(1, 2, 0)
     if a.ndim == 3 and a.shape[-1] == 1: a = a[..., 0]
     if a.ndim not in (2, 3) or (a.ndim == 3 and a.shape[-1] not in (3, 4)):
-        raise DigitImageError(f"an image array must be (H, W), (H, W, 1, 3 or 4) or (1, 3 or 4, H, W); got shape "
-                              f"{tuple(a.shape)}")
+        raise DigitImageError(f"an image array must be (H, W), (H, W, C) or (C, H, W) with C 1, 3 or 4 (one image, not "
+                              f"a batch); got shape {tuple(a.shape)}")
     a = a.astype(np.float32)
     if a.max(initial=0) > 1: a = a/255          # 0-255 values; 0-1 floats stay as they are
     return Image.fromarray((np.clip(a, 0, 1)*255).round().astype(np.uint8))

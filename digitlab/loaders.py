@@ -74,8 +74,12 @@ class TensorLoader:
 def pick_device(device=None, # a device or its name; None: `DIGITLAB_DEVICE`, else CUDA, else MPS, else the CPU
                   ) -> torch.device:
     "Where to train and predict: `device` if given, else `$DIGITLAB_DEVICE`, else a GPU if there is one, else the CPU"
-    device = device or os.environ.get('DIGITLAB_DEVICE')
-    if device: return torch.device(device)
+    name = device or os.environ.get('DIGITLAB_DEVICE')
+    if name:
+        try: return torch.device(name)
+        except RuntimeError as e:   # a name torch does not know: say where it came from
+            where = repr(name) if device else f'DIGITLAB_DEVICE={name!r}'
+            raise ValueError(f"{where}: not a device; use cpu, cuda, cuda:1 or mps") from e
     if torch.cuda.is_available(): return torch.device('cuda')
     mps = getattr(torch.backends, 'mps', None)
     if mps is not None and mps.is_available(): return torch.device('mps')

@@ -123,7 +123,10 @@ class MiniEarlyStop(MiniCallback):
                  patience:int=1, # epochs without improvement before stopping
                  min_delta:float=0., # the smallest fall of the validation loss that counts
                 ): store_attr()
-    def before_fit(self): self.best, self.wait = math.inf, 0
+    def before_fit(self):
+        if self.learn.valid_dl is None:
+            raise ValueError("MiniEarlyStop watches the validation loss: give the learner validation data")
+        self.best, self.wait = math.inf, 0
     def after_epoch(self):
         loss = self.learn.recorder.values[-1][2]
         if loss < self.best - self.min_delta: self.best, self.wait = loss, 0

@@ -48,7 +48,7 @@ def test_pictures_are_refused_by_name(files):
     for name, exc, msg in [('notes.txt', DigitImageError, 'notes.txt: not an image'),
                            ('cut.png', DigitImageError, 'cut.png: damaged or truncated image'),
                            ('missing.png', FileNotFoundError, 'missing.png: no such image file'),
-                           ('folder.png', FileNotFoundError, 'folder.png: no such image file')]:
+                           ('folder.png', IsADirectoryError, 'folder.png: a folder, not an image file')]:
         with pytest.raises(exc, match=msg): mnistify(files/name)
         with pytest.raises(exc, match=msg): mnistify(str(files/name))
     with pytest.raises(DigitImageError, match='no digit found'): mnistify(Image.new('RGB', (50, 50), 'white'))
