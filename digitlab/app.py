@@ -7,7 +7,7 @@ Docs: https://digitlab.github.io/digitlab/draw_app.html.md"""
 
 # %% ../nbs/17_draw_app.ipynb #2674d777
 from __future__ import annotations
-import contextlib, os, socket, sys, time
+import contextlib, errno, os, socket, sys, time
 from functools import partial
 import numpy as np, torch
 from PIL import Image
@@ -109,12 +109,15 @@ def build_app(models:dict, # from `course_models`: the last one gives the answer
 def check_port(port:int, # the port the page is to listen on
                host:str='127.0.0.1', # the address
               ):
-    "Raise an `OSError` that names `port` if a program on `host` already listens on it"
+    "Raise an `OSError` that names `port` if a program on `host` already listens on it, or if `host` cannot be used"
+    if not 0 < port < 65536: raise ValueError(f"port {port}: a port is a number from 1 to 65535")
     with socket.socket() as s:
         # as the web server does: a port just closed counts as free
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try: s.bind((host, port))
         except OSError as e:
+            if e.errno != errno.EADDRINUSE:   # no such address here, or a name that is no address
+                raise OSError(f"cannot listen on {host}, port {port}: {e.strerror}") from None
             raise OSError(f"port {port} on {host} is taken ({e.strerror}): another program, or another `digitlab app`, "
                           f"listens on it; choose another with --port, for example --port {port + 1}") from None
 

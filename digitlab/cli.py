@@ -7,7 +7,7 @@ Docs: https://digitlab.github.io/digitlab/cli.html.md"""
 
 # %% ../nbs/18_cli.ipynb #2fe4a230
 from __future__ import annotations
-import argparse, sys
+import argparse, os, sys
 from pathlib import Path
 from typing import Annotated
 from fastcore.script import anno_parser, call_parse, parse_cli
@@ -88,8 +88,11 @@ def cmd_train(data:Annotated[str, dict(choices=DATA)]='full', # sample: 3s and 7
     "Train a digit classifier and save it with what `digitlab predict` needs"
     import contextlib
     from digitlab.inference import train_digit_model
+    folder = out is None or out.endswith(('/', os.sep)) or Path(out).is_dir()   # `newdir/`: a folder to make
     out = Path(out or '.')
-    if out.is_dir(): out = out/f'digitlab_{recipe}_{data}.pt'
+    if folder: out = out/f'digitlab_{recipe}_{data}.pt'
+    try: out.parent.mkdir(parents=True, exist_ok=True)   # before minutes of training, not after
+    except OSError as e: raise OSError(f"--out {out}: cannot make its folder ({e.strerror})") from None
     # progress on stderr
     with contextlib.redirect_stdout(sys.stderr): m = train_digit_model(recipe, data, epochs=epochs, lr=lr, seed=seed)
     out = m.save(out)

@@ -208,3 +208,17 @@ def test_app_names_a_taken_port(capsys):
         s.bind(('127.0.0.1', 0)); s.listen(); taken = s.getsockname()[1]
         code, out, err = run_main(capsys, 'app', '--port', taken)
     assert code == 1 and f'port {taken} on 127.0.0.1 is taken' in err and f'--port {taken + 1}' in err
+
+def test_app_names_a_port_out_of_range_and_a_host_it_cannot_use(capsys):
+    code, out, err = run_main(capsys, 'app', '--port', 99999)
+    assert code == 1 and 'port 99999: a port is a number from 1 to 65535' in err
+    code, out, err = run_main(capsys, 'app', '--host', '192.0.2.1')   # TEST-NET-1: an address of no machine here
+    assert code == 1 and 'cannot listen on 192.0.2.1, port 7860' in err and 'taken' not in err
+
+def test_train_out_ending_in_a_slash_is_a_folder(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_main(capsys, 'train', '--data', 'sample', '--recipe', 'linear', '--epochs', '0.1', '--out', 'new/')
+    assert code == 0 and (tmp_path/'new'/'digitlab_linear_sample.pt').is_file()
+    (tmp_path/'six.png').write_text('a file, not a folder')
+    code, out, err = run_main(capsys, 'train', '--data', 'sample', '--recipe', 'linear', '--out', 'six.png/lin.pt')
+    assert code == 1 and 'six.png/lin.pt: cannot make its folder' in err and 'training' not in err
