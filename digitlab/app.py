@@ -9,6 +9,7 @@ Docs: https://digitlab.github.io/digitlab/draw_app.html.md"""
 from __future__ import annotations
 import contextlib, errno, os, socket, sys, time
 from functools import partial
+from pathlib import Path
 import numpy as np, torch
 from PIL import Image
 from .data import load_mnist
@@ -52,6 +53,7 @@ def read_canvas(item, # a drawing or photo (what `read_digit` reads); None: noth
     model = list(models.values())[-1]
     try: x = read_digit(item)
     except DigitImageError as e:
+        if isinstance(item, str): e = str(e).replace(str(Path(item).parent) + os.sep, '')   # an upload: its name only
         return ({}, None, [],
                 "**Draw a digit first**" if 'draw a digit first' in str(e) else f"**Cannot read this image**: {e}")
     p = model.probs(x[None])[0]
@@ -86,9 +88,10 @@ def build_app(models:dict, # from `course_models`: the last one gives the answer
                                        type='numpy', layers=False, transforms=(), brush=brush,
                                        label='Canvas', elem_id='canvas')
                 with gr.Tab('Upload a photo'):
-                    # the file's own pixels, as `digitlab predict` reads them (a 16-bit scan is not cut to 8 bits)
-                    photo = gr.Image(sources=['upload', 'clipboard'], type='pil', image_mode=None, label='Photo',
-                                     elem_id='photo')
+                    # the file itself, read by `read_digit` as `digitlab predict` reads it (its errors, its EXIF turn,
+                    # a 16-bit scan not cut to 8 bits); a pasted picture is saved as a PNG first, losing nothing
+                    photo = gr.Image(sources=['upload', 'clipboard'], type='filepath', image_mode=None, format='png',
+                                     label='Photo', elem_id='photo')
             with gr.Column(scale=2):
                 said = gr.Markdown('**Draw a digit first**', elem_id='verdict')
                 guesses = gr.Label(num_top_classes=3, label='Top guesses', elem_id='guesses')

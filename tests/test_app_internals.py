@@ -77,6 +77,9 @@ def test_read_canvas_answers_every_input(models, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)   # files named as a user types them
     (tmp_path/'notes.txt').write_text('not a picture')
     assert read_canvas('notes.txt', models)[-1] == "**Cannot read this image**: notes.txt: not an image (expected PNG, JPEG or another format Pillow reads)"
+    upload = tmp_path/'gradio'/'4f3a'/'blank.png'; upload.parent.mkdir(parents=True)   # where Gradio keeps an upload
+    Image.new('RGB', (60, 60), 'white').save(upload)
+    assert read_canvas(str(upload), models)[-1] == '**Cannot read this image**: blank.png: no digit found (almost no contrast between ink and paper)'
     two = read_canvas(draw_digit('3', pen=3, height=0.8), {'3 or 7': DigitModel('linear', ['3', '7'])})   # an untrained model of two classes
     assert set(two[0]) == {'3', '7'} and len(two[2]) == 1
 
