@@ -23,14 +23,14 @@ from .verdicts import default_detector, not_a_digit, verdict_text, verdicts
 __all__ = ['course_models', 'read_with', 'read_canvas', 'build_app', 'check_port', 'serve_app']
 
 # %% ../nbs/17_draw_app.ipynb #1f6c31cd
-def course_models(model:DigitModel|None=None, # the CNN's place; None: `default_model`
+def course_models(model:DigitModel|None=None, # a model of yours, in the CNN's place; None: `default_model`
                   verbose:bool=True, # say when a model trains
                  ) -> dict:
     """The course's readers of a 28x28 digit, by name: the mean training images (pixel similarity), the linear model,
     the two-layer net, `model`"""
     return {'nearest mean': mean_digits(*load_mnist('train')), 'linear model': default_model(verbose, 'linear'),
             'two-layer net': default_model(verbose, 'mlp'),
-            'CNN': model if model is not None else default_model(verbose)}
+            **({'CNN': default_model(verbose)} if model is None else {f'your model ({model.arch})': model})}
 
 # %% ../nbs/17_draw_app.ipynb #24bce251
 def read_with(reader, # a `DigitModel`, or mean images (10, 28, 28) from `mean_digits`

@@ -167,8 +167,8 @@ examples:
 
 _PREDICT_HELP = """Each image is first made to look like an MNIST digit (`read_digit`, lesson 15): ink from its alpha or
 colour, specks dropped, strokes evened, the digit fitted into a 20x20 box and centred in 28x28. Each gets a
-verdict (lesson 16): the digit and how sure, "not sure", or "not a digit". Files that are not images, or are
-damaged, are reported on stderr by name; the others are still read, and the exit code is then 1. Without
+verdict (lesson 16): the digit and how sure, "not sure", or "not a digit". Files that are not images, are
+damaged or hold no digit are reported on stderr by name; the others are still read, and the exit code is then 1. Without
 --model, the course's default model is used. The first time, the default model (under a minute on a CPU) and
 the digit-or-not model (a few minutes) are trained once and cached in fastai's model folder.
 
@@ -177,7 +177,7 @@ examples:
   digitlab predict digits/*.png --model digitlab_cnn_full.pt --json"""
 
 _APP_HELP = """Serves a page at http://HOST:PORT, printed once it is up; open it in a browser, draw a digit with the
-mouse or a finger, or upload a picture, and see its verdict, the default model's top guesses, the 28x28 image the model
+mouse or a finger, or upload a picture, and see its verdict, the model's top guesses, the 28x28 image the model
 reads, and how the course's other models (nearest mean digit, linear, two-layer net, CNN) read the same
 drawing. Works offline. Scripts can call it with gradio_client:
   Client(URL).predict(handle_file("six.png"), api_name="/predict")
