@@ -109,12 +109,13 @@ def cmd_predict(*images:Annotated[str, dict(nargs='+', metavar='IMAGE')], # imag
     import contextlib, json as js
     from digitlab.inference import DigitModel, default_model
     from digitlab.verdicts import default_detector, predict_files, verdict_text
+    some = any(Path(f).is_file() for f in images)   # none there: no need to load, or first train, the models
     with contextlib.redirect_stdout(sys.stderr):   # a model trained on first use says so on stderr
-        m = DigitModel.load(model) if model else default_model()
-        detector = default_detector()
+        m = DigitModel.load(model) if model else default_model() if some else None
+        detector = default_detector() if some else None
     preds, bad = predict_files(m, images, detector)
     if json:
-        print(js.dumps(dict(model=str(model or 'default'), classes=m.classes, predictions=preds,
+        print(js.dumps(dict(model=str(model or 'default'), classes=m.classes if m else [], predictions=preds,
                             errors=[dict(file=f, error=why) for f, why in bad]), indent=2))
     else:
         for p in preds: print(f"{p['file']}: {verdict_text(p)}")

@@ -65,7 +65,7 @@ def canvas_rgba(item, # a path, PIL image, array or tensor; or a Gradio sketchpa
     if isinstance(item, dict): item = item.get('composite')
     if item is None: raise DigitImageError("the canvas is empty: draw a digit first")
     img = as_image(item)
-    if img.mode.startswith('I'):   # 16- or 32-bit grey: scaled to 0-255 as `grey_pixels` does
+    if img.mode[0] in 'IF':   # 16- or 32-bit grey: scaled to 0-255 as `grey_pixels` does
         a = np.asarray(img, np.float32); img = Image.fromarray((a/max(float(a.max()), 1.)*255).astype(np.uint8))
     return np.asarray(img.convert('RGBA'))
 

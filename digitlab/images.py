@@ -78,7 +78,7 @@ def grey_pixels(item, # a path, PIL image, array or tensor: (H, W), (H, W, 3/4) 
     img = as_image(item)
     if img.mode in ('RGBA', 'LA', 'PA') or (img.mode == 'P' and 'transparency' in img.info):
         img = Image.alpha_composite(Image.new('RGBA', img.size, 'white'), img.convert('RGBA'))
-    if img.mode.startswith('I'):                 # 16- or 32-bit grey
+    if img.mode[0] in 'IF':                      # 16- or 32-bit grey, whole numbers or floats
         a = np.asarray(img, dtype=np.float32)
         return a/max(float(a.max()), 1.)
     return np.asarray(img.convert('L'), dtype=np.float32)/255

@@ -43,7 +43,7 @@ class DigitModel:
     def probs(self,
               x:torch.Tensor, # MNIST-style images (N, 28, 28) between 0 and 1
              ) -> torch.Tensor:
-        """Class probabilities (N, classes) for MNIST-style images `x`, (N, 28, 28) between 0 and 1 (from `mnistify`),
+        """Class probabilities (N, classes) for MNIST-style images `x`, (N, 28, 28) between 0 and 1 (from `read_digit`),
         computed on `pick_device()`"""
         x = normalise(x.float()).reshape(-1, 1, 28, 28)
         return cnn_probs(self.model.to(pick_device()), x)
@@ -82,10 +82,11 @@ def load(cls:DigitModel,
         raise DigitModelError(f"{fname}: not a model file, or a damaged one ({type(e).__name__})") from e
     if not isinstance(d, dict) or d.get('format') != 'digitlab-model':
         raise DigitModelError(f"{fname}: not a digitlab model file (it was not written by `DigitModel.save`)")
-    m = cls(d['arch'], d['classes'], meta=d.get('meta'))
-    try: m.model.load_state_dict(d['state_dict'])
-    except (RuntimeError, KeyError) as e:
-        raise DigitModelError(f"{fname}: its weights do not fit a {d['arch']} ({e})") from e
+    try:
+        m = cls(d['arch'], d['classes'], meta=d.get('meta'))
+        m.model.load_state_dict(d['state_dict'])
+    except (RuntimeError, KeyError, TypeError, ValueError) as e:
+        raise DigitModelError(f"{fname}: damaged, or for another net ({e!r})") from e
     return m
 
 # %% ../nbs/14_your_digits.ipynb #6202c14e

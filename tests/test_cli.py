@@ -163,6 +163,15 @@ def test_predict_reads_the_good_files_and_names_the_bad(capsys, lin37, images, j
     assert code == 1 and got['classes'] == ['3', '7'] and [p['file'] for p in got['predictions']] == ['good.png']
     assert [e['file'] for e in got['errors']] == ['notes.txt'] and got['model'] == str(lin37)
 
+def test_predict_trains_nothing_when_no_file_is_there(capsys, empty_home, monkeypatch):
+    "A mistyped name on a fresh install is reported at once, not after minutes of training the models"
+    import digitlab.inference, digitlab.verdicts
+    def fail(*a, **k): raise AssertionError('predict trained a model for files that are not there')
+    monkeypatch.setattr(digitlab.inference, 'train_digit_model', fail)
+    monkeypatch.setattr(digitlab.verdicts, 'train_digit_or_not', fail)
+    code, out, err = run_main(capsys, 'predict', 'nothing.png', '--json')
+    assert code == 1 and json.loads(out)['errors'] == [dict(file='nothing.png', error='nothing.png: no such image file')]
+
 @pytest.mark.parametrize('model, msg', [('notes.txt', 'notes.txt: not a model file, or a damaged one (UnpicklingError)'),
                                         ('nothing.pt', 'nothing.pt: no such model file (make one with `digitlab train`)')])
 def test_predict_names_a_bad_model(capsys, images, monkeypatch, model, msg):

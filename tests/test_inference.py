@@ -104,12 +104,16 @@ def test_model_files_are_refused_by_name(lin, tmp_path):
     record = torch.load(good, weights_only=True)
     torch.save({**record, 'arch': 'mlp'}, tmp_path/'wrong_arch.pt')
     torch.save({**record, 'arch': 'transformer'}, tmp_path/'unknown_arch.pt')
+    torch.save({k: v for k, v in record.items() if k != 'arch'}, tmp_path/'no_arch.pt')
+    torch.save({**record, 'classes': None}, tmp_path/'no_classes.pt')
     for name, exc, msg in [('cut.pt', DigitModelError, 'cut.pt: not a model file, or a damaged one'),
                            ('notes.txt', DigitModelError, 'notes.txt: not a model file, or a damaged one'),
                            ('other.pt', DigitModelError, 'other.pt: not a digitlab model file'),
                            ('list.pt', DigitModelError, 'list.pt: not a digitlab model file'),
-                           ('wrong_arch.pt', DigitModelError, 'wrong_arch.pt: its weights do not fit a mlp'),
-                           ('unknown_arch.pt', DigitModelError, "unknown net 'transformer'"),
+                           ('wrong_arch.pt', DigitModelError, r'wrong_arch.pt: damaged, or for another net \(RuntimeError'),
+                           ('unknown_arch.pt', DigitModelError, "unknown_arch.pt: damaged, or for another net .*unknown net 'transformer'"),
+                           ('no_arch.pt', DigitModelError, r"no_arch.pt: damaged, or for another net \(KeyError\('arch'\)"),
+                           ('no_classes.pt', DigitModelError, r'no_classes.pt: damaged, or for another net \(TypeError'),
                            ('none.pt', FileNotFoundError, 'none.pt: no such model file')]:
         with pytest.raises(exc, match=msg): DigitModel.load(tmp_path/name)
 
@@ -194,3 +198,12 @@ def test_first_use_of_fastai_config_from_two_threads(tmp_path, monkeypatch):
             for t in threads: t.join()
             assert got == [tmp_path/f'home{i}'/'models'/'digitlab'/'digits_linear.pt']*2, (i, got)
     finally: fastai_cfg.cache_clear()
+
+def test_a_float_image_is_read_like_any_other(tmp_path):
+    "A 32-bit float image (a TIFF from a scanner or a science tool, grey 0 to 1) keeps its contrast: it was read as blank"
+    im = Image.new('F', (200, 200), 1.0); ImageDraw.Draw(im).line([(100, 30), (100, 170)], fill=0.0, width=14)
+    im.save(tmp_path/'one.tif')
+    from digitlab.drawing import read_digit
+    for read in (mnistify, read_digit):
+        x = read(tmp_path/'one.tif')
+        assert x.max() == 1 and 20 < x.sum() < 80   # a stroke of ink, not an empty frame
