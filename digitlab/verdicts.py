@@ -181,5 +181,6 @@ def verdict_text(v:dict, # a reading from `verdicts`
     "A reading in words: '7 (98% sure)', 'not sure: maybe 7 (55%)' or 'not a digit (best guess 8, 100%)'"
     b = (lambda s: f'**{s}**') if markdown else str
     if v['verdict'] == 'digit': return f"{b(v['digit'])} ({v['probability']:.0%} sure)"
-    if v['verdict'] == 'not sure': return f"{b('not sure')}: maybe {v['digit']} ({v['probability']:.0%})"
+    # floored: 0.2958 (under 0.3) shows 29%, not 30%
+    if v['verdict'] == 'not sure': return f"{b('not sure')}: maybe {v['digit']} ({int(v['probability']*100)}%)"
     return f"{b('not a digit')} (best guess {v['digit']}, {v['probability']:.0%})"

@@ -55,3 +55,10 @@ def test_predict_and_the_page_give_the_same_verdicts(files):
     print(page)
     assert page == cli
     assert {v for v, _ in cli.values()} >= {'digit'} and cli['noise.png'][0] != 'digit'
+
+def test_not_sure_never_shows_the_threshold_it_is_under():
+    "A *not sure* reading is under `UNSURE_BELOW` (0.3): its percentage is floored, so 0.2958 shows 29%, not 30%"
+    from digitlab.verdicts import UNSURE_BELOW, verdict_text
+    assert UNSURE_BELOW == 0.3
+    assert verdict_text(dict(verdict='not sure', digit='9', probability=0.2958)) == 'not sure: maybe 9 (29%)'
+    assert verdict_text(dict(verdict='digit', digit='7', probability=0.98)) == '7 (98% sure)'
