@@ -32,15 +32,12 @@ def empty_home(tmp_path, monkeypatch):
     fastai_cfg.cache_clear()
 
 @pytest.fixture
-def judge_home(tmp_path, monkeypatch):
+def judge_home(empty_home):
     "A FASTAI_HOME whose digit-or-not model is an untrained stand-in: `predict` loads it instead of training the real one"
     from digitlab.inference import DigitModel, default_model_path
-    monkeypatch.setenv('FASTAI_HOME', str(tmp_path/'judge_home'))
-    fastai_cfg.cache_clear()
     stand_in = DigitModel('best', ['digit', 'not a digit'], meta=dict(mangled=0))   # what `default_detector` accepts
     stand_in.save(default_model_path().with_name('digit_or_not.pt'))
-    yield tmp_path/'judge_home'
-    fastai_cfg.cache_clear()
+    return empty_home
 
 @pytest.fixture(scope='module')
 def lin37(tmp_path_factory):
